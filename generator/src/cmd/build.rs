@@ -1,0 +1,31 @@
+use std::process::ExitCode;
+
+use super::{print_errors, SiteArgs};
+
+pub fn run(args: &SiteArgs) -> ExitCode {
+    let options = match args.options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("エラー: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match generator::build(&options) {
+        Ok(report) => {
+            println!(
+                "{} に {} 自治体・{} ファイル（{} バイト）を書き出しました（基準日 {}、{:.1} ms）",
+                options.out.display(),
+                report.municipalities,
+                report.files,
+                report.bytes,
+                options.date,
+                report.elapsed.as_secs_f64() * 1000.0
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            print_errors(&errors);
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,23 @@
+use std::process::ExitCode;
+
+use super::{print_errors, SiteArgs};
+
+pub fn run(args: &SiteArgs) -> ExitCode {
+    let options = match args.options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("エラー: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    match generator::check(&options) {
+        Ok(report) => {
+            println!("問題はありません（{} 自治体、{} ファイル分を検査）", report.municipalities, report.files);
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            print_errors(&errors);
+            ExitCode::FAILURE
+        }
+    }
+}

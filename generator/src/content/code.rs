@@ -1,0 +1,97 @@
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::yaml::custom_error;
+
+/// 全国地方公共団体コード: five digits and a check digit (JIS X 0402).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct LocalGovCode(String);
+
+impl LocalGovCode {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The prefecture part (first two digits), 1–47.
+    pub fn prefecture_number(&self) -> u32 {
+        self.0[..2].parse().unwrap_or(0)
+    }
+
+    /// Validates shape, check digit and prefecture number.
+    pub fn parse(text: &str) -> Result<LocalGovCode, (String, String)> {
+        if text.len() != 6 || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err((
+                format!("全国地方公共団体コード「{text}」は6桁の数字ではありません"),
+                "検査数字を含む6桁を引用符で囲んで書いてください（例: code: \"403814\"）".to_string(),
+            ));
+        }
+        let digits: Vec<u32> = text.bytes().map(|b| u32::from(b - b'0')).collect();
+        let expected = check_digit(&digits[..5]);
+        if digits[5] != expected {
+            return Err((
+                format!("全国地方公共団体コード「{text}」の検査数字（6桁目）が正しくありません"),
+                format!("前5桁が {} なら6桁目は {expected} です。総務省のコード表で確認してください", &text[..5]),
+            ));
+        }
+        let code = LocalGovCode(text.to_string());
+        if prefecture_name(code.prefecture_number()).is_none() {
+            return Err((
+                format!("全国地方公共団体コード「{text}」の都道府県番号（先頭2桁）がありません"),
+                "先頭2桁は 01（北海道）から 47（沖縄県）です".to_string(),
+            ));
+        }
+        Ok(code)
+    }
+}
+
+/// Weights 6,5,4,3,2; the check digit is the last digit of 11 − (sum mod 11).
+fn check_digit(first_five: &[u32]) -> u32 {
+    let sum: u32 = first_five.iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    (11 - sum % 11) % 10
+}
+
+impl<'de> Deserialize<'de> for LocalGovCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        LocalGovCode::parse(&text).map_err(|(message, hint)| custom_error(message, hint))
+    }
+}
+
+const PREFECTURES: [&str; 47] = [
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
+    "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
+    "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県",
+    "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
+    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
+];
+
+/// The prefecture for a two-digit prefecture number (JIS X 0401).
+pub fn prefecture_name(number: u32) -> Option<&'static str> {
+    number.checked_sub(1).and_then(|i| PREFECTURES.get(i as usize)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_codes_pass() {
+        for code in ["403814", "442054", "131016", "220001", "200000", "011002"] {
+            assert!(LocalGovCode::parse(code).is_ok(), "{code}");
+        }
+    }
+
+    #[test]
+    fn wrong_check_digit_is_rejected_with_the_right_digit() {
+        let (message, hint) = LocalGovCode::parse("403815").unwrap_err();
+        assert!(message.contains("検査数字"), "{message}");
+        assert!(hint.contains("6桁目は 4"), "{hint}");
+    }
+
+    #[test]
+    fn prefecture_from_code() {
+        let code = LocalGovCode::parse("442054").unwrap();
+        assert_eq!(prefecture_name(code.prefecture_number()), Some("大分県"));
+        assert!(LocalGovCode::parse("4038").is_err());
+    }
+}

@@ -1,0 +1,102 @@
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::yaml::custom_error;
+
+/// A guarantee whose certificate can be issued electronically. 契約保証予約 never is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum GuaranteeKind {
+    #[serde(rename = "前払金保証")]
+    Advance,
+    #[serde(rename = "中間前払金保証")]
+    IntermediateAdvance,
+    #[serde(rename = "契約保証")]
+    Performance,
+}
+
+impl GuaranteeKind {
+    /// The order in which the flyers list them when they explain what is eligible.
+    pub const ALL: [GuaranteeKind; 3] = [Self::Advance, Self::IntermediateAdvance, Self::Performance];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Advance => "前払金保証",
+            Self::IntermediateAdvance => "中間前払金保証",
+            Self::Performance => "契約保証",
+        }
+    }
+
+    /// 中間前払金保証 is the second part of a 前払金保証; headlines name only the main kinds.
+    pub fn is_main(self) -> bool {
+        self != Self::IntermediateAdvance
+    }
+}
+
+impl fmt::Display for GuaranteeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for GuaranteeKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if let Some(kind) = GuaranteeKind::ALL.into_iter().find(|k| k.name() == text) {
+            return Ok(kind);
+        }
+        if text == "契約保証予約" {
+            return Err(custom_error(
+                "契約保証予約は電子保証の対象外です",
+                "guarantee_kinds から「契約保証予約」を削除してください",
+            ));
+        }
+        Err(custom_error(
+            format!("不明な保証の種類「{text}」です"),
+            "使える値: 前払金保証, 中間前払金保証, 契約保証",
+        ))
+    }
+}
+
+/// How an orderer accepts the 認証キー notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SubmissionMethod {
+    #[serde(rename = "電子メール")]
+    Email,
+    #[serde(rename = "持参")]
+    InPerson,
+    #[serde(rename = "FAX")]
+    Fax,
+    #[serde(rename = "郵送")]
+    Post,
+    #[serde(rename = "電子契約システム")]
+    ContractSystem,
+}
+
+/// What the contractor hands over from STEP3's screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step3Submission {
+    /// Nothing: the orderer sees the certificate on D-Sure.
+    None,
+    /// A printout of the certificate screen.
+    Print,
+}
+
+/// How the contractor hands over STEP4's 「認証キー等のお知らせ」.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step4Submission {
+    /// The PDF file itself.
+    Pdf,
+    /// A printout of the PDF.
+    Print,
+}
+
+/// Whether a contact is a place to read (a web page) or an office to ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContactKind {
+    Website,
+    Office,
+}

@@ -1,0 +1,15 @@
+//! The generator of the 電子保証のご案内 site: one page per municipality from YAML, shared text
+//! from Markdown, written atomically. See `README.md` for the content model.
+
+pub mod content;
+pub mod diagnostics;
+pub mod load;
+pub mod markdown;
+pub mod render;
+mod site;
+pub mod wareki;
+pub mod write;
+pub mod yaml;
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use site::{build, check, render, BuildOptions, BuildReport};

@@ -1,0 +1,158 @@
+//! The minijinja environments: page templates from `templates/`, and shared Markdown from
+//! `content/sections/` (whose placeholders are filled per municipality).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::Section;
+
+/// Page templates, and where they came from, so errors name the file.
+pub struct Templates {
+    pub env: Environment<'static>,
+    pub dir: PathBuf,
+    /// Files under `templates/static/`, copied verbatim.
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+/// Template names every build renders.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "municipality.html",
+    "verify.html",
+    "404.html",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+];
+
+impl Templates {
+    pub fn load(dir: &Path) -> Result<Templates, Diagnostics> {
+        let mut errors = Diagnostics::default();
+        let mut env = strict_environment();
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".svg") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        let mut assets = Vec::new();
+        let mut files = Vec::new();
+        collect_files(dir, dir, &mut files, &mut errors);
+        files.sort();
+        for (name, path) in files {
+            if let Some(asset) = name.strip_prefix("static/") {
+                match fs::read(&path) {
+                    Ok(bytes) => assets.push((asset.to_string(), bytes)),
+                    Err(e) => errors.push(Diagnostic::io(&path, &e)),
+                }
+                continue;
+            }
+            match fs::read_to_string(&path) {
+                Ok(source) => {
+                    if let Err(e) = env.add_template_owned(name, source) {
+                        errors.push(template_error(dir, &e));
+                    }
+                }
+                Err(e) => errors.push(Diagnostic::io(&path, &e)),
+            }
+        }
+        for required in REQUIRED_TEMPLATES {
+            if env.get_template(required).is_err() && !errors.iter().any(|d| d.file.ends_with(required)) {
+                errors.push(Diagnostic::new(dir.join(required), "テンプレートがありません").hint("templates/ の内容を確認してください"));
+            }
+        }
+        errors.into_result(Templates { env, dir: dir.to_path_buf(), assets })
+    }
+
+    pub fn render(&self, name: &str, context: minijinja::Value) -> Result<String, Diagnostic> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(context))
+            .map_err(|e| template_error(&self.dir, &e))
+    }
+}
+
+/// Shared Markdown files as templates named by their path, for placeholder errors.
+pub fn section_environment(sections: &[&Section]) -> Result<Environment<'static>, Diagnostics> {
+    let mut env = strict_environment();
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    let mut errors = Diagnostics::default();
+    for section in sections {
+        let name = section.path.to_string_lossy().into_owned();
+        if let Err(e) = env.add_template_owned(name, section.source.clone()) {
+            errors.push(template_error(Path::new(""), &e));
+        }
+    }
+    errors.into_result(env)
+}
+
+fn strict_environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // Default delimiters always build; trim and strip keep `{% if %}` lines out of the output.
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env
+}
+
+/// A minijinja error as a diagnostic on the template's own file and line.
+pub fn template_error(dir: &Path, error: &minijinja::Error) -> Diagnostic {
+    let file = match error.name() {
+        Some(name) => dir.join(name),
+        None => dir.to_path_buf(),
+    };
+    let (message, hint) = match error.kind() {
+        minijinja::ErrorKind::UndefinedError => (
+            format!("存在しない差し込み項目があります（{}）", error.detail().unwrap_or("undefined")),
+            "{{ }} の中の名前を確認してください。使える名前は README.md の「共通の本文で使える差し込み項目」にあります",
+        ),
+        minijinja::ErrorKind::SyntaxError => (
+            format!("テンプレートの構文エラーです（{}）", error.detail().unwrap_or("syntax")),
+            "{{ }} と {% %} の対応を確認してください",
+        ),
+        _ => (
+            format!("テンプレートを処理できません（{}）", error.detail().map(str::to_string).unwrap_or_else(|| error.kind().to_string())),
+            "テンプレートの該当行を確認してください",
+        ),
+    };
+    let column = error.range().and_then(|range| column_of(error, range.start));
+    Diagnostic::new(file, message).at(error.line().map(|line| (line, column.unwrap_or(1)))).hint(hint)
+}
+
+/// Column of a byte offset in the template source, when minijinja kept it.
+fn column_of(error: &minijinja::Error, offset: usize) -> Option<usize> {
+    let source = error.template_source()?;
+    let before = source.get(..offset)?;
+    Some(before.rsplit('\n').next().map(|line| line.chars().count() + 1).unwrap_or(1))
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, errors: &mut Diagnostics) {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(Diagnostic::io(dir, &e).hint("--templates で templates/ の場所を指定してください"));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(root, &path, out, errors);
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            let name = relative.to_string_lossy().replace('\\', "/");
+            if !name.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
+                out.push((name, path));
+            }
+        }
+    }
+}
