@@ -50,8 +50,7 @@ impl Diagnostic {
     }
 
     pub fn io(path: &Path, error: &std::io::Error) -> Self {
-        Diagnostic::new(path, format!("ファイルを読み書きできません: {error}"))
-            .hint("パスと権限を確認してください")
+        Diagnostic::new(path, format!("ファイルを読み書きできません: {error}")).hint("パスと権限を確認してください")
     }
 }
 
@@ -101,7 +100,8 @@ impl Diagnostics {
         if self.0.is_empty() {
             Ok(value)
         } else {
-            self.0.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+            self.0
+                .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
             Err(self)
         }
     }

@@ -43,13 +43,16 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
         }),
         Err(_) => Vec::new(),
     };
-    let lint = |path: &Path, source: &str, errors: &mut Diagnostics| errors.extend(lint_glossary(path, source, &glossary));
+    let lint =
+        |path: &Path, source: &str, errors: &mut Diagnostics| errors.extend(lint_glossary(path, source, &glossary));
 
     let site_path = dir.join("site.yaml");
     let site = match read(&site_path) {
         Ok(source) => {
             lint(&site_path, &source, &mut errors);
-            yaml::parse::<SiteConfig>(&site_path, &source).map_err(|e| errors.push(e)).ok()
+            yaml::parse::<SiteConfig>(&site_path, &source)
+                .map_err(|e| errors.push(e))
+                .ok()
         }
         Err(e) => {
             errors.push(e);
@@ -83,8 +86,11 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
     for required in REQUIRED_SECTIONS {
         if !sections.contains_key(*required) {
             errors.push(
-                Diagnostic::new(dir.join("sections").join(format!("{required}.md")), "共通の本文ファイルがありません")
-                    .hint("ページのこの部分の文章を Markdown で書いてください"),
+                Diagnostic::new(
+                    dir.join("sections").join(format!("{required}.md")),
+                    "共通の本文ファイルがありません",
+                )
+                .hint("ページのこの部分の文章を Markdown で書いてください"),
             );
         }
     }
@@ -124,10 +130,19 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
         let (path, municipality) = &pair[1];
         if first.code == municipality.code {
             errors.push(
-                Diagnostic::new(path, format!("全国地方公共団体コード「{}」の自治体が二つあります", municipality.code.as_str()))
-                    .at(sources.get(path).and_then(|s| yaml::locate(s, "code")))
-                    .field("code")
-                    .hint(format!("{} と同じ自治体です。どちらか一方のファイルにまとめてください", first_path.display())),
+                Diagnostic::new(
+                    path,
+                    format!(
+                        "全国地方公共団体コード「{}」の自治体が二つあります",
+                        municipality.code.as_str()
+                    ),
+                )
+                .at(sources.get(path).and_then(|s| yaml::locate(s, "code")))
+                .field("code")
+                .hint(format!(
+                    "{} と同じ自治体です。どちらか一方のファイルにまとめてください",
+                    first_path.display()
+                )),
             );
         }
     }
@@ -143,17 +158,40 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
 }
 
 /// Shared text files the page template needs.
-pub const REQUIRED_SECTIONS: &[&str] = &["attention", "about", "requirements", "mechanism", "video", "steps-1-2", "steps-3-4", "qa"];
+pub const REQUIRED_SECTIONS: &[&str] = &[
+    "attention",
+    "about",
+    "requirements",
+    "mechanism",
+    "video",
+    "steps-1-2",
+    "steps-3-4",
+    "qa",
+];
 
 /// Rules a single file's parser cannot see: across fields, or about the file name.
 fn validate(m: &Municipality, path: &Path, source: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut report = |field: &str, message: String, hint: String| {
-        found.push(Diagnostic::new(path, message).at(yaml::locate(source, field)).field(field).hint(hint));
+        found.push(
+            Diagnostic::new(path, message)
+                .at(yaml::locate(source, field))
+                .field(field)
+                .hint(hint),
+        );
     };
 
-    if m.slug.is_empty() || !m.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        report("name", format!("ファイル名「{}」はページのURLに使えません", m.slug), "ファイル名は半角英小文字・数字・ハイフンにしてください（例: ashiya-machi.yaml）".into());
+    if m.slug.is_empty()
+        || !m
+            .slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        report(
+            "name",
+            format!("ファイル名「{}」はページのURLに使えません", m.slug),
+            "ファイル名は半角英小文字・数字・ハイフンにしてください（例: ashiya-machi.yaml）".into(),
+        );
     }
     for (field, value) in [("name", &m.name), ("prefecture", &m.prefecture)] {
         if value.trim().is_empty() {
@@ -164,45 +202,94 @@ fn validate(m: &Municipality, path: &Path, source: &str) -> Vec<Diagnostic> {
     if m.prefecture != expected_prefecture {
         report(
             "prefecture",
-            format!("都道府県「{}」が全国地方公共団体コード「{}」（{expected_prefecture}）と合いません", m.prefecture, m.code.as_str()),
+            format!(
+                "都道府県「{}」が全国地方公共団体コード「{}」（{expected_prefecture}）と合いません",
+                m.prefecture,
+                m.code.as_str()
+            ),
             "都道府県名かコードのどちらかを直してください".into(),
         );
     }
     if m.targets.is_empty() {
-        report("targets", "対象案件（targets）が一つもありません".into(), "「- category: 工事」と「from: YYYY-MM-DD」を書いてください".into());
+        report(
+            "targets",
+            "対象案件（targets）が一つもありません".into(),
+            "「- category: 工事」と「from: YYYY-MM-DD」を書いてください".into(),
+        );
     }
     for (i, target) in m.targets.iter().enumerate() {
         if let Err(e) = wareki::format(target.from.0) {
-            report(&format!("targets[{i}].from"), e.to_string(), "運用開始日を確認してください".into());
+            report(
+                &format!("targets[{i}].from"),
+                e.to_string(),
+                "運用開始日を確認してください".into(),
+            );
         }
         if target.category.trim().is_empty() {
-            report(&format!("targets[{i}].category"), "業務区分（category）が空です".into(), "例: 工事、建設コンサルタント等業務".into());
+            report(
+                &format!("targets[{i}].category"),
+                "業務区分（category）が空です".into(),
+                "例: 工事、建設コンサルタント等業務".into(),
+            );
         }
     }
     if let Some(added) = m.added {
         if wareki::format(added.0).is_err() {
-            report("added", format!("{added} は和暦に変換できません"), "掲載日を確認してください".into());
+            report(
+                "added",
+                format!("{added} は和暦に変換できません"),
+                "掲載日を確認してください".into(),
+            );
         }
     }
     if m.guarantee_kinds.is_empty() {
-        report("guarantee_kinds", "対象の保証証書（guarantee_kinds）が一つもありません".into(), "例: [前払金保証, 中間前払金保証, 契約保証]".into());
+        report(
+            "guarantee_kinds",
+            "対象の保証証書（guarantee_kinds）が一つもありません".into(),
+            "例: [前払金保証, 中間前払金保証, 契約保証]".into(),
+        );
     }
     for kind in GuaranteeKind::ALL {
         if m.guarantee_kinds.iter().filter(|k| **k == kind).count() > 1 {
-            report("guarantee_kinds", format!("「{kind}」が二度書かれています"), "一度だけ書いてください".into());
+            report(
+                "guarantee_kinds",
+                format!("「{kind}」が二度書かれています"),
+                "一度だけ書いてください".into(),
+            );
         }
     }
-    if m.guarantee_kinds.contains(&GuaranteeKind::IntermediateAdvance) && !m.guarantee_kinds.contains(&GuaranteeKind::Advance) {
-        report("guarantee_kinds", "中間前払金保証だけが対象になっています".into(), "中間前払金保証は前払金保証とあわせて書いてください".into());
+    if m.guarantee_kinds.contains(&GuaranteeKind::IntermediateAdvance)
+        && !m.guarantee_kinds.contains(&GuaranteeKind::Advance)
+    {
+        report(
+            "guarantee_kinds",
+            "中間前払金保証だけが対象になっています".into(),
+            "中間前払金保証は前払金保証とあわせて書いてください".into(),
+        );
     }
-    if m.key_submission.methods.is_empty() || m.key_submission.documents.is_empty() || m.key_submission.answer.trim().is_empty() {
-        report("key_submission", "認証キーの提出方法（documents, methods, answer）が不足しています".into(), "見本の自治体ファイルと同じ項目を書いてください".into());
+    if m.key_submission.methods.is_empty()
+        || m.key_submission.documents.is_empty()
+        || m.key_submission.answer.trim().is_empty()
+    {
+        report(
+            "key_submission",
+            "認証キーの提出方法（documents, methods, answer）が不足しています".into(),
+            "見本の自治体ファイルと同じ項目を書いてください".into(),
+        );
     }
     if m.other_documents.items.is_empty() {
-        report("other_documents", "other_documents.items が空です".into(), "電子化される保証証書以外の書類を書いてください".into());
+        report(
+            "other_documents",
+            "other_documents.items が空です".into(),
+            "電子化される保証証書以外の書類を書いてください".into(),
+        );
     }
     if !matches!(m.other_documents.connector.as_str(), "及び" | "または") {
-        report("other_documents", format!("connector「{}」は使えません", m.other_documents.connector), "「及び」か「または」を書いてください".into());
+        report(
+            "other_documents",
+            format!("connector「{}」は使えません", m.other_documents.connector),
+            "「及び」か「または」を書いてください".into(),
+        );
     }
     found
 }
@@ -212,7 +299,9 @@ fn read(path: &Path) -> Result<String, Diagnostic> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Files directly in `dir` ending in `.ext`, sorted so that output is deterministic.
@@ -228,9 +317,14 @@ fn files_with_extension(dir: &Path, ext: &str, errors: &mut Diagnostics) -> Vec<
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.is_file())
         .filter(|path| {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if name.ends_with(".yml") && ext == "yaml" {
-                errors.push(Diagnostic::new(path, "拡張子 .yml は読み込みません").hint("ファイル名を .yaml に変えてください"));
+                errors.push(
+                    Diagnostic::new(path, "拡張子 .yml は読み込みません").hint("ファイル名を .yaml に変えてください"),
+                );
             }
             path.extension().is_some_and(|e| e == ext) && !name.starts_with('.')
         })

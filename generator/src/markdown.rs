@@ -9,13 +9,23 @@ pub fn to_html(markdown: &str) -> String {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         // A line break inside a Japanese paragraph is not a word space.
         Event::SoftBreak => Event::Text(CowStr::Borrowed("")),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: safe_url(dest_url),
             title,
             id,
         }),
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
             link_type,
             dest_url: safe_url(dest_url),
             title,
@@ -78,6 +88,9 @@ mod tests {
 
     #[test]
     fn plain_text_keeps_list_items_apart() {
-        assert_eq!(to_plain_text("対象:\n\n- 前払金保証\n- 契約保証"), "対象:\n前払金保証\n契約保証");
+        assert_eq!(
+            to_plain_text("対象:\n\n- 前払金保証\n- 契約保証"),
+            "対象:\n前払金保証\n契約保証"
+        );
     }
 }

@@ -11,11 +11,26 @@ struct Era {
 /// Newest first. Dates before 明治6年1月1日 (the adoption of the Gregorian calendar) are not
 /// supported: earlier 和暦 dates used the lunisolar calendar and cannot be derived this way.
 const ERAS: &[Era] = &[
-    Era { name: "令和", first_day: (2019, 5, 1) },
-    Era { name: "平成", first_day: (1989, 1, 8) },
-    Era { name: "昭和", first_day: (1926, 12, 25) },
-    Era { name: "大正", first_day: (1912, 7, 30) },
-    Era { name: "明治", first_day: (1868, 10, 23) },
+    Era {
+        name: "令和",
+        first_day: (2019, 5, 1),
+    },
+    Era {
+        name: "平成",
+        first_day: (1989, 1, 8),
+    },
+    Era {
+        name: "昭和",
+        first_day: (1926, 12, 25),
+    },
+    Era {
+        name: "大正",
+        first_day: (1912, 7, 30),
+    },
+    Era {
+        name: "明治",
+        first_day: (1868, 10, 23),
+    },
 ];
 
 const FIRST_SUPPORTED: (i32, u32, u32) = (1873, 1, 1);
@@ -26,7 +41,11 @@ pub struct UnsupportedDate(pub NaiveDate);
 
 impl std::fmt::Display for UnsupportedDate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} は和暦に変換できません（明治6年(1873年)1月1日より前の日付です）", self.0)
+        write!(
+            f,
+            "{} は和暦に変換できません（明治6年(1873年)1月1日より前の日付です）",
+            self.0
+        )
     }
 }
 
@@ -89,7 +108,10 @@ mod tests {
         assert_eq!(format(date(2026, 4, 1)).unwrap(), "令和8年4月1日");
         assert_eq!(format(date(2024, 12, 1)).unwrap(), "令和6年12月1日");
         assert_eq!(format(date(2025, 5, 1)).unwrap(), "令和7年5月1日");
-        assert_eq!(format_with_gregorian(date(2026, 4, 1)).unwrap(), "令和8年(2026年)4月1日");
+        assert_eq!(
+            format_with_gregorian(date(2026, 4, 1)).unwrap(),
+            "令和8年(2026年)4月1日"
+        );
     }
 
     #[test]

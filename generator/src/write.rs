@@ -17,7 +17,10 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(|e| Diagnostic::io(&parent, &e))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
@@ -68,13 +71,17 @@ fn guard_output(out: &Path) -> Result<(), Diagnostic> {
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(Diagnostic::new(out, "出力先がディレクトリではありません").hint("--out に別の場所を指定してください"));
+        return Err(
+            Diagnostic::new(out, "出力先がディレクトリではありません").hint("--out に別の場所を指定してください")
+        );
     }
     let empty = fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
     if empty || out.join(MARKER).exists() {
         Ok(())
     } else {
-        Err(Diagnostic::new(out, "出力先に生成器が作ったものではないファイルがあります")
-            .hint("消えては困るファイルを守るため置き換えません。空のディレクトリか別の --out を指定してください"))
+        Err(
+            Diagnostic::new(out, "出力先に生成器が作ったものではないファイルがあります")
+                .hint("消えては困るファイルを守るため置き換えません。空のディレクトリか別の --out を指定してください"),
+        )
     }
 }

@@ -14,8 +14,18 @@ pub fn parse<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Diagno
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let field = error.path().to_string();
         let inner = error.into_inner();
-        let position = inner.location().map(|l| (l.line(), l.column()));
-        let (message, hint) = explain(&strip_location(&inner.to_string()));
+        let raw = strip_path(&strip_location(&inner.to_string()));
+        let reported = inner.location().map(|l| (l.line(), l.column()));
+        // serde_yaml places value errors at the enclosing mapping; the field's own line is
+        // what an editor needs. Syntax and unknown-field errors it already places exactly.
+        let exact =
+            raw.starts_with("unknown field") || raw.starts_with("missing field") || field == "." || field.is_empty();
+        let position = if exact {
+            reported
+        } else {
+            locate(source, &field).or(reported)
+        };
+        let (message, hint) = explain(&raw);
         let mut diagnostic = Diagnostic::new(file, message).at(position).field(field);
         if let Some(hint) = hint {
             diagnostic = diagnostic.hint(hint);
@@ -32,6 +42,17 @@ fn strip_location(message: &str) -> String {
     }
 }
 
+/// serde_yaml prefixes nested errors with their path (`targets[1]: …`); we print it ourselves.
+fn strip_path(message: &str) -> String {
+    if let Some((prefix, rest)) = message.split_once(": ") {
+        let is_path = !prefix.is_empty() && prefix.chars().all(|c| c.is_ascii_alphanumeric() || "_[].".contains(c));
+        if is_path {
+            return rest.to_string();
+        }
+    }
+    message.to_string()
+}
+
 /// Turns serde's English messages into Japanese ones with a hint. Messages our own types raise
 /// are already Japanese and pass through, split at "\nヒント: ".
 fn explain(message: &str) -> (String, Option<String>) {
@@ -41,7 +62,10 @@ fn explain(message: &str) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = split_expected(rest);
         let hint = match closest(&field, &expected) {
-            Some(candidate) => format!("「{candidate}」の書き間違いではありませんか。使える項目: {}", expected.join(", ")),
+            Some(candidate) => format!(
+                "「{candidate}」の書き間違いではありませんか。使える項目: {}",
+                expected.join(", ")
+            ),
             None if expected.is_empty() => "この位置には項目を書けません".to_string(),
             None => format!("使える項目: {}", expected.join(", ")),
         };
@@ -58,7 +82,9 @@ fn explain(message: &str) -> (String, Option<String>) {
         let field = rest.trim_matches('`');
         return (
             format!("必須の項目「{field}」がありません"),
-            Some(format!("「{field}:」を追加してください（content/municipalities/ の既存ファイルが見本になります）")),
+            Some(format!(
+                "「{field}:」を追加してください（content/municipalities/ の既存ファイルが見本になります）"
+            )),
         );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {

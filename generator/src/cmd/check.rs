@@ -12,7 +12,10 @@ pub fn run(args: &SiteArgs) -> ExitCode {
     };
     match generator::check(&options) {
         Ok(report) => {
-            println!("問題はありません（{} 自治体、{} ファイル分を検査）", report.municipalities, report.files);
+            println!(
+                "問題はありません（{} 自治体、{} ファイル分を検査）",
+                report.municipalities, report.files
+            );
             ExitCode::SUCCESS
         }
         Err(errors) => {

@@ -38,7 +38,8 @@ impl SiteArgs {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("「{text}」は YYYY-MM-DD 形式の実在する日付ではありません"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("「{text}」は YYYY-MM-DD 形式の実在する日付ではありません"))
 }
 
 /// Japan Standard Time: a municipality's start date is a Japanese calendar day.
@@ -46,8 +47,12 @@ fn default_date() -> Result<NaiveDate, String> {
     let jst = FixedOffset::east_opt(9 * 3600).ok_or("タイムゾーンを作れません")?;
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) => {
-            let seconds: i64 = text.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH「{text}」が整数ではありません"))?;
-            let instant = DateTime::<Utc>::from_timestamp(seconds, 0).ok_or(format!("SOURCE_DATE_EPOCH「{text}」は範囲外です"))?;
+            let seconds: i64 = text
+                .trim()
+                .parse()
+                .map_err(|_| format!("SOURCE_DATE_EPOCH「{text}」が整数ではありません"))?;
+            let instant = DateTime::<Utc>::from_timestamp(seconds, 0)
+                .ok_or(format!("SOURCE_DATE_EPOCH「{text}」は範囲外です"))?;
             Ok(instant.with_timezone(&jst).date_naive())
         }
         Err(_) => Ok(Utc::now().with_timezone(&jst).date_naive()),

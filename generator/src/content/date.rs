@@ -15,7 +15,10 @@ impl Date {
         let shaped = bytes.len() == 10
             && bytes[4] == b'-'
             && bytes[7] == b'-'
-            && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         if !shaped {
             return None;
         }

@@ -41,7 +41,12 @@ impl Municipality {
 
     /// 「福岡県遠賀郡芦屋町」
     pub fn full_name(&self) -> String {
-        format!("{}{}{}", self.prefecture, self.district.as_deref().unwrap_or(""), self.name)
+        format!(
+            "{}{}{}",
+            self.prefecture,
+            self.district.as_deref().unwrap_or(""),
+            self.name
+        )
     }
 }
 

@@ -17,7 +17,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Content;
 
 pub use qr::svg_for_url;
-pub use sentences::{contacts_sentence, other_documents_sentence, target_groups, targets_sentence, DateView, TargetGroup};
+pub use sentences::{
+    contacts_sentence, other_documents_sentence, target_groups, targets_sentence, DateView, TargetGroup,
+};
 pub use templates::{section_environment, Templates, REQUIRED_TEMPLATES};
 
 /// One file of the built site, relative to the output directory.
@@ -29,7 +31,10 @@ pub struct OutputFile {
 
 impl OutputFile {
     fn text(path: impl Into<String>, text: String) -> OutputFile {
-        OutputFile { path: path.into(), bytes: text.into_bytes() }
+        OutputFile {
+            path: path.into(),
+            bytes: text.into_bytes(),
+        }
     }
 }
 
@@ -73,11 +78,22 @@ impl<'a> MunicipalitySummary<'a> {
 /// Renders the whole site into memory.
 pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -> Result<Vec<OutputFile>, Diagnostics> {
     let site = &content.site;
-    let summaries: Vec<MunicipalitySummary<'_>> = content.municipalities.iter().filter_map(|m| MunicipalitySummary::new(m, today)).collect();
+    let summaries: Vec<MunicipalitySummary<'_>> = content
+        .municipalities
+        .iter()
+        .filter_map(|m| MunicipalitySummary::new(m, today))
+        .collect();
     let section_list: Vec<_> = content.sections.values().collect();
     let section_env = section_environment(&section_list)?;
-    let qr_svg = svg_for_url(&site.manual_video.url, &format!("操作マニュアル動画（{}）への二次元バーコード", site.manual_video.url))
-        .map_err(|e| Diagnostic::new("content/site.yaml", e).field("manual_video.url").hint("URL を短くしてください"))?;
+    let qr_svg = svg_for_url(
+        &site.manual_video.url,
+        &format!("操作マニュアル動画（{}）への二次元バーコード", site.manual_video.url),
+    )
+    .map_err(|e| {
+        Diagnostic::new("content/site.yaml", e)
+            .field("manual_video.url")
+            .hint("URL を短くしてください")
+    })?;
     let build_date = DateView::new(Date(today));
     let globals = context! {
         root => root_path(&site.base_url),
@@ -98,7 +114,9 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
         }
     }
     // Shared text renders the same for every municipality: report each problem once.
-    errors.0.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    errors
+        .0
+        .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     errors.0.dedup();
 
     let prefectures = group_by_prefecture(&summaries);
@@ -130,7 +148,10 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
         Err(e) => errors.push(Diagnostic::new("municipalities.json", e)),
     }
     for (path, bytes) in &templates.assets {
-        files.push(OutputFile { path: path.clone(), bytes: bytes.clone() });
+        files.push(OutputFile {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     errors.into_result(files)
@@ -145,8 +166,17 @@ fn render_municipality(
     qr_svg: &str,
 ) -> Result<OutputFile, Vec<Diagnostic>> {
     let m = summary.m;
-    let kinds_canonical: Vec<&str> = GuaranteeKind::ALL.iter().filter(|k| m.guarantee_kinds.contains(k)).map(|k| k.name()).collect();
-    let headline_kinds: Vec<&str> = m.guarantee_kinds.iter().filter(|k| k.is_main()).map(|k| k.name()).collect();
+    let kinds_canonical: Vec<&str> = GuaranteeKind::ALL
+        .iter()
+        .filter(|k| m.guarantee_kinds.contains(k))
+        .map(|k| k.name())
+        .collect();
+    let headline_kinds: Vec<&str> = m
+        .guarantee_kinds
+        .iter()
+        .filter(|k| k.is_main())
+        .map(|k| k.name())
+        .collect();
     let placeholders = context! {
         site => Serde(&content.site),
         name => &m.name,
@@ -174,14 +204,22 @@ fn render_municipality(
     if !errors.is_empty() {
         return Err(errors);
     }
-    questions.extend(m.extra_qa.iter().map(|qa| sections::question_view(&qa.question, &qa.answer)));
+    questions.extend(
+        m.extra_qa
+            .iter()
+            .map(|qa| sections::question_view(&qa.question, &qa.answer)),
+    );
 
     let page_url = format!("{}{}/", content.site.base_url, m.slug);
     let description = format!(
         "{}の電子保証（電子証書）のご案内。{}より運用開始。対象案件、対象の保証証書（{}）、お申込の流れとQ&A。",
         summary.full_name,
         summary.start.text,
-        m.guarantee_kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join("・")
+        m.guarantee_kinds
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join("・")
     );
     let context = context! {
         ..globals.clone(),
@@ -246,7 +284,10 @@ fn group_by_prefecture<'a>(summaries: &'a [MunicipalitySummary<'a>]) -> Vec<Pref
     for summary in summaries {
         match groups.last_mut() {
             Some(group) if group.name == summary.m.prefecture => group.municipalities.push(summary),
-            _ => groups.push(PrefectureGroup { name: &summary.m.prefecture, municipalities: vec![summary] }),
+            _ => groups.push(PrefectureGroup {
+                name: &summary.m.prefecture,
+                municipalities: vec![summary],
+            }),
         }
     }
     groups
@@ -272,7 +313,7 @@ fn feed_entries(summaries: &[MunicipalitySummary<'_>], today: NaiveDate) -> Vec<
                 title: format!("{}で電子保証の取扱いを開始します（{}より）", s.full_name, s.start.text),
                 date: added.iso(),
                 slug: m.slug.clone(),
-                summary: format!("{}以降の{}が対象です。", s.start.text, s.targets_sentence),
+                summary: format!("{}が対象です。", s.targets_sentence),
             });
         }
         if s.started {
@@ -324,15 +365,21 @@ fn open_data(summaries: &[MunicipalitySummary<'_>], base_url: &str) -> Result<St
                 .m
                 .targets
                 .iter()
-                .map(|t| OpenDataTarget { category: &t.category, from: t.from.iso(), initial_contract_only: t.initial_contract_only })
+                .map(|t| OpenDataTarget {
+                    category: &t.category,
+                    from: t.from.iso(),
+                    initial_contract_only: t.initial_contract_only,
+                })
                 .collect(),
             guarantee_kinds: &s.m.guarantee_kinds,
             key_submission_methods: &s.m.key_submission.methods,
             url: format!("{base_url}{}/", s.m.slug),
         })
         .collect();
-    serde_json::to_string_pretty(&records).map(|mut s| {
-        s.push('\n');
-        s
-    }).map_err(|e| e.to_string())
+    serde_json::to_string_pretty(&records)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| e.to_string())
 }

@@ -5,7 +5,8 @@ use qrcode::{EcLevel, QrCode};
 
 /// An inline `<svg>` of `url` as a QR code, labelled for screen readers.
 pub fn svg_for_url(url: &str, label: &str) -> Result<String, String> {
-    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).map_err(|e| format!("QRコードを作れません: {e}"))?;
+    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
+        .map_err(|e| format!("QRコードを作れません: {e}"))?;
     let image = code
         .render::<svg::Color<'_>>()
         .min_dimensions(132, 132)
@@ -14,7 +15,11 @@ pub fn svg_for_url(url: &str, label: &str) -> Result<String, String> {
         .build();
     let start = image.find("<svg").unwrap_or(0);
     let label = label.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
-    Ok(image[start..].replacen("<svg ", &format!("<svg class=\"qr\" role=\"img\" aria-label=\"{label}\" "), 1))
+    Ok(image[start..].replacen(
+        "<svg ",
+        &format!("<svg class=\"qr\" role=\"img\" aria-label=\"{label}\" "),
+        1,
+    ))
 }
 
 #[cfg(test)]

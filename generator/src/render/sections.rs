@@ -45,7 +45,11 @@ pub fn render_sections(
 }
 
 /// `qa.md`: each `## ` heading is a question, the text up to the next one its answer.
-pub fn render_questions(env: &Environment<'static>, content: &Content, placeholders: &Value) -> Result<Vec<QuestionView>, Diagnostic> {
+pub fn render_questions(
+    env: &Environment<'static>,
+    content: &Content,
+    placeholders: &Value,
+) -> Result<Vec<QuestionView>, Diagnostic> {
     let Some(section) = content.sections.get("qa") else {
         return Ok(Vec::new());
     };

@@ -45,7 +45,11 @@ pub fn target_groups(m: &Municipality) -> Vec<TargetGroup> {
         last_key = Some(key);
         groups.push(TargetGroup {
             from: DateView::new(target.from),
-            contract_phrase: if target.initial_contract_only { "当初契約を締結する" } else { "契約する" },
+            contract_phrase: if target.initial_contract_only {
+                "当初契約を締結する"
+            } else {
+                "契約する"
+            },
             categories: vec![target.category.clone()],
         });
     }
@@ -58,7 +62,13 @@ pub fn targets_sentence(m: &Municipality, groups: &[TargetGroup]) -> String {
         .iter()
         .map(|g| {
             let categories: Vec<String> = g.categories.iter().map(|c| format!("「{c}」")).collect();
-            format!("{}以降に、{}と{}{}", g.from.text, m.name, g.contract_phrase, categories.join("及び"))
+            format!(
+                "{}以降に、{}と{}{}",
+                g.from.text,
+                m.name,
+                g.contract_phrase,
+                categories.join("及び")
+            )
         })
         .collect::<Vec<_>>()
         .join("及び")
@@ -82,7 +92,10 @@ pub fn contacts_sentence(contacts: &[Contact]) -> String {
                 ContactKind::Website => "を",
                 ContactKind::Office => "に",
             };
-            format!("{lead}{scope}{}は、{}{phone}{particle}ご確認ください。", c.topic, c.office)
+            format!(
+                "{lead}{scope}{}は、{}{phone}{particle}ご確認ください。",
+                c.topic, c.office
+            )
         })
         .collect()
 }

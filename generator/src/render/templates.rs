@@ -39,6 +39,18 @@ impl Templates {
                 AutoEscape::None
             }
         });
+        env.set_formatter(|out, state, value| {
+            // minijinja's HTML escaping also escapes `/`, which turns every URL in the sitemap,
+            // the feed and the pages into `https:&#x2f;&#x2f;…`; the five characters below are
+            // the ones HTML and XML need escaped.
+            if *state.auto_escape() == AutoEscape::Html && !value.is_safe() {
+                if let Some(text) = value.as_str() {
+                    out.write_str(&escape_markup(text))?;
+                    return Ok(());
+                }
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
         let mut assets = Vec::new();
         let mut files = Vec::new();
         collect_files(dir, dir, &mut files, &mut errors);
@@ -62,10 +74,17 @@ impl Templates {
         }
         for required in REQUIRED_TEMPLATES {
             if env.get_template(required).is_err() && !errors.iter().any(|d| d.file.ends_with(required)) {
-                errors.push(Diagnostic::new(dir.join(required), "テンプレートがありません").hint("templates/ の内容を確認してください"));
+                errors.push(
+                    Diagnostic::new(dir.join(required), "テンプレートがありません")
+                        .hint("templates/ の内容を確認してください"),
+                );
             }
         }
-        errors.into_result(Templates { env, dir: dir.to_path_buf(), assets })
+        errors.into_result(Templates {
+            env,
+            dir: dir.to_path_buf(),
+            assets,
+        })
     }
 
     pub fn render(&self, name: &str, context: minijinja::Value) -> Result<String, Diagnostic> {
@@ -88,6 +107,21 @@ pub fn section_environment(sections: &[&Section]) -> Result<Environment<'static>
         }
     }
     errors.into_result(env)
+}
+
+fn escape_markup(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 fn strict_environment() -> Environment<'static> {
@@ -113,7 +147,10 @@ pub fn template_error(dir: &Path, error: &minijinja::Error) -> Diagnostic {
     };
     let (message, hint) = match error.kind() {
         minijinja::ErrorKind::UndefinedError => (
-            format!("存在しない差し込み項目があります（{}）", error.detail().unwrap_or("undefined")),
+            format!(
+                "存在しない差し込み項目があります（{}）",
+                error.detail().unwrap_or("undefined")
+            ),
             "{{ }} の中の名前を確認してください。使える名前は README.md の「共通の本文で使える差し込み項目」にあります",
         ),
         minijinja::ErrorKind::SyntaxError => (
@@ -121,19 +158,33 @@ pub fn template_error(dir: &Path, error: &minijinja::Error) -> Diagnostic {
             "{{ }} と {% %} の対応を確認してください",
         ),
         _ => (
-            format!("テンプレートを処理できません（{}）", error.detail().map(str::to_string).unwrap_or_else(|| error.kind().to_string())),
+            format!(
+                "テンプレートを処理できません（{}）",
+                error
+                    .detail()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| error.kind().to_string())
+            ),
             "テンプレートの該当行を確認してください",
         ),
     };
     let column = error.range().and_then(|range| column_of(error, range.start));
-    Diagnostic::new(file, message).at(error.line().map(|line| (line, column.unwrap_or(1)))).hint(hint)
+    Diagnostic::new(file, message)
+        .at(error.line().map(|line| (line, column.unwrap_or(1))))
+        .hint(hint)
 }
 
 /// Column of a byte offset in the template source, when minijinja kept it.
 fn column_of(error: &minijinja::Error, offset: usize) -> Option<usize> {
     let source = error.template_source()?;
     let before = source.get(..offset)?;
-    Some(before.rsplit('\n').next().map(|line| line.chars().count() + 1).unwrap_or(1))
+    Some(
+        before
+            .rsplit('\n')
+            .next()
+            .map(|line| line.chars().count() + 1)
+            .unwrap_or(1),
+    )
 }
 
 fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, errors: &mut Diagnostics) {

@@ -1,0 +1,107 @@
+//! The build is reproducible and never loses the previous site.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use crate::util::Scratch;
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(
+                    path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+                    fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn same_inputs_and_date_give_byte_identical_output() {
+    let s = Scratch::new();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    let first = snapshot(&s.path("public"));
+    generator::build(&s.options("2026-11-23")).unwrap();
+    let second = snapshot(&s.path("public"));
+    assert_eq!(first, second);
+    assert!(first.contains_key("ashiya-machi/index.html") && first.contains_key("saiki-shi/index.html"));
+    generator::build(&s.options("2026-03-01")).unwrap();
+    assert_ne!(first, snapshot(&s.path("public")), "the build date changes statuses");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact() {
+    let s = Scratch::new();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    let before = snapshot(&s.path("public"));
+    s.edit(
+        "content/municipalities/saiki-shi.yaml",
+        "from: 2025-05-01",
+        "from: 2026-02-30",
+    );
+    assert!(generator::build(&s.options("2026-11-23")).is_err());
+    assert_eq!(before, snapshot(&s.path("public")));
+    let leftovers: Vec<_> = fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging directory left behind: {leftovers:?}");
+}
+
+#[test]
+fn a_template_failure_at_render_time_also_writes_nothing() {
+    let s = Scratch::new();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    let before = snapshot(&s.path("public"));
+    s.edit(
+        "templates/municipality.html",
+        "{{ sections.about | safe }}",
+        "{{ sections.about | safe }}{{ no_such_value.field }}",
+    );
+    let errors = generator::build(&s.options("2026-11-23")).unwrap_err();
+    assert!(errors.to_string().contains("templates/municipality.html:"), "{errors}");
+    assert_eq!(before, snapshot(&s.path("public")));
+}
+
+#[test]
+fn refuses_to_replace_a_directory_it_did_not_create() {
+    let s = Scratch::new();
+    fs::create_dir_all(s.path("public")).unwrap();
+    fs::write(s.path("public/important.txt"), "keep me").unwrap();
+    let errors = generator::build(&s.options("2026-11-23")).unwrap_err();
+    assert!(
+        errors.to_string().contains("生成器が作ったものではないファイル"),
+        "{errors}"
+    );
+    assert_eq!(fs::read_to_string(s.path("public/important.txt")).unwrap(), "keep me");
+}
+
+#[test]
+fn the_cli_exits_non_zero_and_prints_to_stderr() {
+    let s = Scratch::new();
+    s.edit(
+        "content/municipalities/ashiya-machi.yaml",
+        "code: \"403814\"",
+        "code: \"403815\"",
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["check", "--content"])
+        .arg(s.path("content"))
+        .arg("--templates")
+        .arg(s.path("templates"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("検査数字"), "{stderr}");
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests of the generator on the real content and on broken copies of it.
+
+mod bad_input;
+mod build;
+mod pages;
+mod util;

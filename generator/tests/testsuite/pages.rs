@@ -1,0 +1,147 @@
+//! The two seed municipalities' pages, against their flyers.
+
+use std::fs;
+
+use crate::util::{main_text, repo_root, Scratch};
+
+fn built_page(slug: &str) -> String {
+    let scratch = Scratch::new();
+    generator::build(&scratch.options("2026-11-23")).expect("the real content builds");
+    fs::read_to_string(scratch.path(&format!("public/{slug}/index.html"))).unwrap()
+}
+
+#[test]
+fn ashiya_machi_page_text() {
+    insta::assert_snapshot!(main_text(&built_page("ashiya-machi")));
+}
+
+#[test]
+fn saiki_shi_page_text() {
+    insta::assert_snapshot!(main_text(&built_page("saiki-shi")));
+}
+
+/// Every sentence of each flyer appears on its page (typos fixed, 和暦 dates shown with 西暦).
+#[test]
+fn every_flyer_sentence_is_on_its_page() {
+    let expectations: &[(&str, &[&str])] = &[
+        (
+            "ashiya-machi",
+            &[
+                "より 福岡県遠賀郡芦屋町 で運用開始",
+                "「前払金保証」と「契約保証」の保証証書は、電子証書でのご提供が可能となりました。",
+                "受取から提出にかかる時間の削減!!",
+                "リモートワークにも対応! 業務効率アップ!!",
+                "書面の「保証証書」に代わり「電子証書」（保証証書に記載する内容が記録されたデータ）を受発注者がインターネットを通じて確認することができる仕組みです。",
+                "令和8年(2026年)4月1日以降に、芦屋町と契約する「工事」及び「測量・建設コンサルタント業務等」",
+                "前払金保証\n中間前払金保証\n契約保証",
+                "発注者がD-Sure(発注者用保証確認サービス)において電子証書を閲覧するために必要となる暗証番号",
+                "該当動画：2.新規保証申込手続き（保証証書：電子）",
+                "保証契約締結後に、「電子証書・認証キー登録のお知らせ」メールをお客様へお送りします。",
+                "ログインする際のお客様ID・パスワードは、e-Net保証のお客様ID・パスワードと共通です。",
+                "この画面は、印刷・保存が可能です。",
+                "次画面より「認証キー等のお知らせ」(PDFファイル)をダウンロード",
+                "【重要】 当該PDFファイルを「発注者」へご提出ください",
+                "※STEP3で保存したファイルを誤ってご提出しないようご注意ください",
+                "発注者はD-Sure(発注者用保証確認サービス)を通じて、電子証書を閲覧します。",
+                "ご提出方法をあらかじめ発注者にご確認いただくと、お手続きがスムーズです。",
+                "e-Net保証のID登録が必要になります。すでにID登録がお済みの場合は、新たな手続きは不要です。",
+                "※契約保証予約は対象外です。",
+                "芦屋町における認証キーの提出方法を教えてください。",
+                "電子メール等でのご提出となります。なお、メールの送付先は、芦屋町HPをご確認ください。",
+                "「保証料計算書」または「保証料領収証」を電子交付いたします。",
+            ],
+        ),
+        (
+            "saiki-shi",
+            &[
+                "より 大分県佐伯市 で運用開始",
+                "「契約保証」と「前払金保証」の保証証書は、電子証書でのご提供が可能となりました。",
+                "お客様が「e-Net保証」を利用し保証お申込みいただくこと",
+                "令和6年(2024年)12月1日以降に、佐伯市と当初契約を締結する「工事」及び令和7年(2025年)5月1日以降に、佐伯市と当初契約を締結する「建設コンサルタント等業務」",
+                "契約保証\n前払金保証\n中間前払金保証",
+                "※ 保証証書とは、電子証書の内容を確認する画面を印刷したものになります。",
+                "この画面は、印刷・保存が可能です。\n【重要】 印刷をして、「発注者」へご提出ください",
+                "(PDFファイル)をダウンロード\n【重要】 印刷をして、「発注者」へご提出ください",
+                "注) 受注者は、電子証書に係る『電子証書閲覧用「認証キー」等のお知らせ』及び『保証証書(〇〇保証)』（電子証書の内容を確認する画面）を印刷したものを発注者に提出します。また、当初契約書の作成時においては、最新の契約約款を使用してください。",
+                "佐伯市における認証キー・電子証書の提出方法を教えてください。",
+                "持参（FAXも可）となります。なお、詳細は、契約検査課契約係にご確認ください。",
+                "が対象となります。※当初契約書の作成時においては、最新の契約約款を使用してください。",
+                "「お客様控え」及び「保証料計算書」を電子交付いたします。",
+            ],
+        ),
+    ];
+    for (slug, sentences) in expectations {
+        let text = main_text(&built_page(slug));
+        for sentence in *sentences {
+            assert!(text.contains(sentence), "{slug}: missing {sentence:?}\n---\n{text}");
+        }
+        for typo in ["開覧", "申しいただく", "eNet保証"] {
+            assert!(!text.contains(typo), "{slug}: typo {typo} copied");
+        }
+    }
+    let ashiya = main_text(&built_page("ashiya-machi"));
+    assert!(
+        !ashiya.contains("印刷をして、「発注者」へご提出ください"),
+        "芦屋町 asks for the PDF, not a printout"
+    );
+}
+
+#[test]
+fn pages_have_the_mechanism_diagram_and_a_qr_code() {
+    let html = built_page("ashiya-machi");
+    assert!(html.contains("<svg class=\"mechanism\" viewBox=\"0 0 660 330\" role=\"img\" aria-labelledby=\"mechanism-title mechanism-desc\""));
+    assert!(html.contains("<svg class=\"qr\" role=\"img\""));
+    assert!(html.contains("lang=\"ja\""));
+    assert!(!html.contains("<script src"), "no JavaScript on content pages");
+    assert!(html.contains("\"@type\":\"FAQPage\""));
+}
+
+#[test]
+fn index_groups_by_prefecture_with_status_relative_to_the_build_date() {
+    let scratch = Scratch::new();
+    generator::build(&scratch.options("2025-01-01")).unwrap();
+    let index = fs::read_to_string(scratch.path("public/index.html")).unwrap();
+    let fukuoka = index
+        .find("<h2 id=\"pref-1\">福岡県</h2>")
+        .expect("福岡県 (40) before 大分県 (44)");
+    let oita = index.find("<h2 id=\"pref-2\">大分県</h2>").expect("大分県");
+    assert!(fukuoka < oita);
+    let row = |slug: &str| {
+        let start = index.find(&format!("{slug}/")).unwrap();
+        let end = start + index[start..].find("</tr>").unwrap();
+        index[start..end].to_string()
+    };
+    let ashiya = row("ashiya-machi");
+    assert!(ashiya.contains("<time datetime=\"2026-04-01\">令和8年(2026年)4月1日</time>"));
+    assert!(ashiya.contains("運用開始予定"));
+    assert!(row("saiki-shi").contains("運用中"));
+}
+
+#[test]
+fn open_data_feed_sitemap_and_robots() {
+    let scratch = Scratch::new();
+    generator::build(&scratch.options("2026-11-23")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(scratch.path("public/municipalities.json")).unwrap()).unwrap();
+    let saiki = json.as_array().unwrap().iter().find(|m| m["code"] == "442054").unwrap();
+    assert_eq!(saiki["start_date"], "2024-12-01");
+    assert_eq!(saiki["targets"][1]["from"], "2025-05-01");
+    assert_eq!(saiki["guarantee_kinds"][0], "契約保証");
+    assert_eq!(saiki["key_submission_methods"], serde_json::json!(["持参", "FAX"]));
+    assert_eq!(saiki["url"], "https://denshi-hosho.wjcs.net/saiki-shi/");
+
+    let feed = fs::read_to_string(scratch.path("public/feed.xml")).unwrap();
+    assert!(feed.contains("<title>福岡県遠賀郡芦屋町で電子保証の運用を開始しました</title>"));
+    assert!(feed.contains("<updated>2026-04-01T00:00:00+09:00</updated>"));
+    let sitemap = fs::read_to_string(scratch.path("public/sitemap.xml")).unwrap();
+    for page in ["", "ashiya-machi/", "saiki-shi/", "verify/"] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://denshi-hosho.wjcs.net/{page}</loc>")),
+            "{page}"
+        );
+    }
+    assert!(fs::read_to_string(scratch.path("public/robots.txt"))
+        .unwrap()
+        .contains("Sitemap: https://denshi-hosho.wjcs.net/sitemap.xml"));
+    assert!(repo_root().join("content/municipalities/ashiya-machi.yaml").exists());
+}
