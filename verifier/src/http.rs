@@ -1,0 +1,247 @@
+//! The HTTP face: one router, the same under Lambda and locally. It bounds and checks input,
+//! calls the core, and maps outcomes to statuses with one uniform refusal.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::normalize::{parse_key, CertificateNumber, FieldError, KEY_FIELD, NUMBER_FIELD};
+use crate::service::{Outcome, Verifier};
+use crate::store::CertificateStore;
+
+/// Requests larger than this are refused unread: two short codes fit in far less.
+pub const MAX_BODY_BYTES: usize = 4 * 1024;
+
+/// Said for an unknown number and for a wrong key alike.
+pub const REFUSAL_MESSAGE: &str =
+    "保証契約番号または認証キーが正しくありません。「認証キー等のお知らせ」の記載をご確認のうえ、もう一度入力してください。";
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Origins allowed to call the API from another site. Empty: same origin only.
+    pub cors_origins: Vec<String>,
+    /// How many proxies in front of the service append to `X-Forwarded-For` (CloudFront: 1).
+    /// 0: the connection's own address is the caller.
+    pub trusted_proxy_hops: usize,
+    /// A look-up that takes longer is answered 503.
+    pub timeout: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig { cors_origins: Vec::new(), trusted_proxy_hops: 0, timeout: Duration::from_secs(5) }
+    }
+}
+
+struct AppState<S> {
+    verifier: Arc<Verifier<S>>,
+    config: HttpConfig,
+}
+
+/// `/api/verify` and `/api/health`, with JSON errors for anything else under `/api`.
+pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfig) -> Router {
+    let cors = (!config.cors_origins.is_empty()).then(|| {
+        let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::POST])
+            .allow_headers([header::CONTENT_TYPE])
+    });
+    let state = Arc::new(AppState { verifier, config });
+    let api = Router::new()
+        .route("/verify", post(verify::<S>).fallback(|method: Method| method_not_allowed(method, "POST")))
+        .route("/health", get(health::<S>).fallback(|method: Method| method_not_allowed(method, "GET")))
+        .fallback(not_found)
+        .with_state(state);
+    let api = match cors {
+        Some(cors) => api.layer(cors),
+        None => api,
+    };
+    Router::new().nest("/api", api).layer(axum::middleware::map_response(api_headers))
+}
+
+/// The router plus the built site on the same origin, as the CDN serves them in production.
+pub fn router_with_site(api: Router, site: &Path) -> Router {
+    let not_found = ServeFile::new(site.join("404.html"));
+    let files = ServeDir::new(site).append_index_html_on_directories(true).not_found_service(not_found);
+    api.fallback_service(files)
+}
+
+async fn api_headers(request_path: axum::http::Uri, mut response: Response) -> Response {
+    if request_path.path().starts_with("/api") {
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    }
+    response
+}
+
+fn error(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
+    let body = json!({ "error": { "code": code, "message": message, "field": field } });
+    (status, Json(body)).into_response()
+}
+
+fn field_error(e: FieldError) -> Response {
+    error(StatusCode::BAD_REQUEST, "invalid_field", &e.message, Some(e.field))
+}
+
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not_found", "このURLはありません。", None)
+}
+
+async fn method_not_allowed(method: Method, allow: &'static str) -> Response {
+    let mut response = error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        &format!("{method} には対応していません。"),
+        None,
+    );
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+async fn health<S: CertificateStore>(State(state): State<Arc<AppState<S>>>) -> Response {
+    match tokio::time::timeout(state.config.timeout, state.verifier.store.ping()).await {
+        Ok(Ok(())) => Json(json!({ "status": "ok" })).into_response(),
+        _ => unavailable(),
+    }
+}
+
+fn unavailable() -> Response {
+    let mut response = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "ただいま確認できません。しばらくしてからもう一度お試しください。",
+        None,
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
+}
+
+#[derive(Deserialize)]
+struct VerifyBody {
+    certificate_number: Option<Value>,
+    auth_key: Option<Value>,
+}
+
+fn string_field<'a>(value: &'a Option<Value>, field: &'static str, label: &str) -> Result<&'a str, FieldError> {
+    match value {
+        Some(Value::String(text)) => Ok(text),
+        Some(_) => Err(FieldError { field, message: format!("{label}は文字列で送ってください") }),
+        None => Err(FieldError { field, message: format!("{label}がありません") }),
+    }
+}
+
+async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    if !is_json(&parts.headers) {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Content-Type: application/json で送ってください。",
+            None,
+        );
+    }
+    let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return too_large();
+    }
+    let bytes = match to_bytes(Body::new(body), MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return too_large(),
+    };
+    let parsed: VerifyBody = match serde_json::from_slice(&bytes) {
+        Ok(parsed) => parsed,
+        Err(_) => return error(StatusCode::BAD_REQUEST, "invalid_json", "JSON として読めません。", None),
+    };
+    let number = match string_field(&parsed.certificate_number, NUMBER_FIELD, "保証契約番号").and_then(CertificateNumber::parse) {
+        Ok(number) => number,
+        Err(e) => return field_error(e),
+    };
+    let key = match string_field(&parsed.auth_key, KEY_FIELD, "認証キー").and_then(parse_key) {
+        Ok(key) => key,
+        Err(e) => return field_error(e),
+    };
+    let caller = caller_address(&parts, state.config.trusted_proxy_hops);
+    match tokio::time::timeout(state.config.timeout, state.verifier.verify(&number, &key, &caller)).await {
+        Ok(Ok(Outcome::Verified(certificate))) => Json(json!({ "status": "verified", "certificate": certificate })).into_response(),
+        Ok(Ok(Outcome::Refused)) => error(StatusCode::NOT_FOUND, "not_verified", REFUSAL_MESSAGE, None),
+        Ok(Ok(Outcome::Locked { retry_after })) => {
+            let minutes = retry_after.div_ceil(60);
+            let mut response = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "locked",
+                &format!("誤った入力が続いたため、この保証契約番号の確認を一時的に停止しています。約{minutes}分後にもう一度お試しください。"),
+                None,
+            );
+            if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+        Ok(Err(store_error)) => {
+            tracing::error!(error = %store_error, "verification failed closed");
+            unavailable()
+        }
+        Err(_) => {
+            tracing::error!("verification timed out");
+            unavailable()
+        }
+    }
+}
+
+fn too_large() -> Response {
+    error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", &format!("送信できるのは{MAX_BODY_BYTES}バイトまでです。"), None)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Who is asking, for throttling and audit: the address a trusted proxy saw, else the
+/// connection's (under Lambda, the event's source IP).
+fn caller_address(parts: &axum::http::request::Parts, trusted_proxy_hops: usize) -> String {
+    if trusted_proxy_hops > 0 {
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        if forwarded.len() >= trusted_proxy_hops {
+            return forwarded[forwarded.len() - trusted_proxy_hops].to_string();
+        }
+    }
+    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) =
+        parts.extensions.get::<lambda_http::request::RequestContext>()
+    {
+        if let Some(ip) = &context.http.source_ip {
+            return ip.clone();
+        }
+    }
+    if let Some(ConnectInfo(address)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+        return address.ip().to_string();
+    }
+    "unknown".to_string()
+}

@@ -1,0 +1,362 @@
+//! The production store: one DynamoDB table. Items of a certificate share its partition:
+//!
+//! | PK            | SK                        | what                                  |
+//! |---------------|---------------------------|---------------------------------------|
+//! | `CERT#<no>`   | `CERT`                    | contents (JSON), key hash, version    |
+//! | `CERT#<no>`   | `THROTTLE#ALL`            | attempts, window_end, ttl             |
+//! | `CERT#<no>`   | `THROTTLE#CALLER#<id>`    | attempts, window_end, ttl             |
+//! | `CERT#<no>`   | `AUDIT#<at>#<random>`     | at, outcome, caller, ttl              |
+//!
+//! TTL deletes expired items late (up to days), so every read compares the stored expiry with
+//! the clock instead of trusting that an expired item is gone.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ReturnValue, ScalarAttributeType,
+    TimeToLiveSpecification,
+};
+use aws_sdk_dynamodb::Client;
+
+use super::{AuditOutcome, AuditRecord, CertificateStore, Reservation, StoreError, StoredCertificate, ThrottleScope};
+use crate::certificate::Certificate;
+use crate::keys::{hex, KeyHash};
+use crate::normalize::CertificateNumber;
+
+/// Partition key, sort key and TTL attribute names, as the infra template declares them.
+pub const TABLE_ATTRIBUTES: (&str, &str, &str) = ("PK", "SK", "ttl");
+const CERT_SK: &str = "CERT";
+/// Throttle items outlive their window by a day so late TTL deletion never matters.
+const THROTTLE_TTL_MARGIN: u64 = 86_400;
+const RESERVE_ROUNDS: usize = 5;
+
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+fn pk(number: &CertificateNumber) -> AttributeValue {
+    AttributeValue::S(format!("CERT#{}", number.as_str()))
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn unavailable<E: std::fmt::Debug>(error: E) -> StoreError {
+    StoreError::Unavailable(format!("{error:?}").chars().take(400).collect())
+}
+
+fn is_condition_failure<E, R>(error: &SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    error.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")
+}
+
+fn number_attr(item: &HashMap<String, AttributeValue>, name: &str) -> Result<u64, StoreError> {
+    match item.get(name) {
+        Some(AttributeValue::N(text)) => text.parse().map_err(|_| StoreError::Corrupt(format!("{name} is not a number"))),
+        _ => Err(StoreError::Corrupt(format!("{name} is missing"))),
+    }
+}
+
+fn string_attr<'a>(item: &'a HashMap<String, AttributeValue>, name: &str) -> Result<&'a str, StoreError> {
+    match item.get(name) {
+        Some(AttributeValue::S(text)) => Ok(text),
+        _ => Err(StoreError::Corrupt(format!("{name} is missing"))),
+    }
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> DynamoStore {
+        DynamoStore { client, table: table.into() }
+    }
+
+    /// From the standard AWS configuration (`AWS_ENDPOINT_URL` points it at a local server).
+    pub async fn from_env(table: impl Into<String>) -> DynamoStore {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        DynamoStore::new(Client::new(&config), table)
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Creates the table as the infra template does (for local servers and tests).
+    pub async fn create_table(&self) -> Result<(), StoreError> {
+        let (pk_name, sk_name, ttl_name) = TABLE_ATTRIBUTES;
+        let attribute = |name: &str| {
+            AttributeDefinition::builder().attribute_name(name).attribute_type(ScalarAttributeType::S).build().map_err(unavailable)
+        };
+        let key = |name: &str, kind: KeyType| KeySchemaElement::builder().attribute_name(name).key_type(kind).build().map_err(unavailable);
+        self.client
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attribute(pk_name)?)
+            .attribute_definitions(attribute(sk_name)?)
+            .key_schema(key(pk_name, KeyType::Hash)?)
+            .key_schema(key(sk_name, KeyType::Range)?)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let ttl = TimeToLiveSpecification::builder().attribute_name(ttl_name).enabled(true).build().map_err(unavailable)?;
+        self.client.update_time_to_live().table_name(&self.table).time_to_live_specification(ttl).send().await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn throttle_item(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+    ) -> Result<Option<HashMap<String, AttributeValue>>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("PK", pk(number))
+            .key("SK", s(scope.sort_key()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(output.item)
+    }
+}
+
+fn decode_certificate(item: &HashMap<String, AttributeValue>) -> Result<StoredCertificate, StoreError> {
+    let certificate: Certificate =
+        serde_json::from_str(string_attr(item, "data")?).map_err(|e| StoreError::Corrupt(format!("data: {e}")))?;
+    let key_hash = KeyHash::decode(string_attr(item, "key_hash")?).ok_or(StoreError::Corrupt("key_hash".into()))?;
+    Ok(StoredCertificate { certificate, key_hash, version: number_attr(item, "version")? })
+}
+
+fn encode_certificate(certificate: &Certificate) -> Result<AttributeValue, StoreError> {
+    serde_json::to_string(certificate).map(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl CertificateStore for DynamoStore {
+    async fn get(&self, number: &CertificateNumber) -> Result<Option<StoredCertificate>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("PK", pk(number))
+            .key("SK", s(CERT_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        output.item.as_ref().map(decode_certificate).transpose()
+    }
+
+    async fn insert(&self, number: &CertificateNumber, certificate: &Certificate, key_hash: &KeyHash) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("PK", pk(number))
+            .item("SK", s(CERT_SK))
+            .item("data", encode_certificate(certificate)?)
+            .item("key_hash", s(key_hash.encode()))
+            .item("version", n(1))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Err(StoreError::AlreadyExists),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn update(&self, number: &CertificateNumber, certificate: &Certificate, expected_version: u64) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("PK", pk(number))
+            .key("SK", s(CERT_SK))
+            .update_expression("SET #data = :data, #version = :next")
+            .condition_expression("#version = :expected")
+            .expression_attribute_names("#data", "data")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(":data", encode_certificate(certificate)?)
+            .expression_attribute_values(":next", n(expected_version + 1))
+            .expression_attribute_values(":expected", n(expected_version))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => match self.get(number).await? {
+                Some(_) => Err(StoreError::Contention),
+                None => Err(StoreError::NotFound),
+            },
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn reserve_attempt(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+        limit: u32,
+        window_secs: u64,
+        now: u64,
+    ) -> Result<Reservation, StoreError> {
+        for _ in 0..RESERVE_ROUNDS {
+            // 1. A live window with room: one more attempt, atomically.
+            let counted = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("PK", pk(number))
+                .key("SK", s(scope.sort_key()))
+                .update_expression("ADD attempts :one")
+                .condition_expression("window_end > :now AND attempts < :limit")
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":now", n(now))
+                .expression_attribute_values(":limit", n(limit))
+                .return_values(ReturnValue::UpdatedNew)
+                .send()
+                .await;
+            match counted {
+                Ok(_) => return Ok(Reservation::Granted),
+                Err(e) if is_condition_failure(&e) => {}
+                Err(e) => return Err(unavailable(e)),
+            }
+            // 2. No window, or an expired one (TTL may not have deleted it yet): start afresh.
+            let end = now + window_secs;
+            let started = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("PK", pk(number))
+                .key("SK", s(scope.sort_key()))
+                .update_expression("SET attempts = :one, window_end = :end, #ttl = :ttl")
+                .condition_expression("attribute_not_exists(PK) OR window_end <= :now")
+                .expression_attribute_names("#ttl", TABLE_ATTRIBUTES.2)
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":end", n(end))
+                .expression_attribute_values(":ttl", n(end + THROTTLE_TTL_MARGIN))
+                .expression_attribute_values(":now", n(now))
+                .send()
+                .await;
+            match started {
+                Ok(_) => return Ok(Reservation::Granted),
+                Err(e) if is_condition_failure(&e) => {}
+                Err(e) => return Err(unavailable(e)),
+            }
+            // 3. Neither: the window is live and full — unless it changed between the calls.
+            if let Some(item) = self.throttle_item(number, scope).await? {
+                let window_end = number_attr(&item, "window_end")?;
+                if window_end > now && number_attr(&item, "attempts")? >= u64::from(limit) {
+                    return Ok(Reservation::Locked { until: window_end });
+                }
+            }
+        }
+        Err(StoreError::Contention)
+    }
+
+    async fn release_attempt(&self, number: &CertificateNumber, scope: &ThrottleScope, now: u64) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("PK", pk(number))
+            .key("SK", s(scope.sort_key()))
+            .update_expression("ADD attempts :minus")
+            .condition_expression("window_end > :now AND attempts > :zero")
+            .expression_attribute_values(":minus", n(-1))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn attempts(&self, number: &CertificateNumber, scope: &ThrottleScope, now: u64) -> Result<u32, StoreError> {
+        match self.throttle_item(number, scope).await? {
+            Some(item) if number_attr(&item, "window_end")? > now => {
+                Ok(u32::try_from(number_attr(&item, "attempts")?).unwrap_or(u32::MAX))
+            }
+            _ => Ok(0),
+        }
+    }
+
+    async fn append_audit(&self, number: &CertificateNumber, record: &AuditRecord) -> Result<(), StoreError> {
+        let mut random = [0u8; 6];
+        getrandom::fill(&mut random).map_err(unavailable)?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("PK", pk(number))
+            .item("SK", s(format!("AUDIT#{:020}#{}", record.at, hex(&random))))
+            .item("at", n(record.at))
+            .item("outcome", s(record.outcome.as_str()))
+            .item("caller", s(&record.caller))
+            .item(TABLE_ATTRIBUTES.2, n(record.expires_at))
+            .condition_expression("attribute_not_exists(SK)")
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn audit_history(&self, number: &CertificateNumber, now: u64) -> Result<Vec<AuditRecord>, StoreError> {
+        let mut records = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("PK = :pk AND begins_with(SK, :audit)")
+                .expression_attribute_values(":pk", pk(number))
+                .expression_attribute_values(":audit", s("AUDIT#"))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in output.items() {
+                let record = AuditRecord {
+                    at: number_attr(item, "at")?,
+                    outcome: AuditOutcome::parse(string_attr(item, "outcome")?).ok_or(StoreError::Corrupt("outcome".into()))?,
+                    caller: string_attr(item, "caller")?.to_string(),
+                    expires_at: number_attr(item, TABLE_ATTRIBUTES.2)?,
+                };
+                if record.expires_at > now {
+                    records.push(record);
+                }
+            }
+            match output.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => break,
+            }
+        }
+        Ok(records)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.client
+            .get_item()
+            .table_name(&self.table)
+            .key("PK", s("PING"))
+            .key("SK", s("PING"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+}

@@ -1,0 +1,174 @@
+//! Where certificates, throttle counters and audit records live. The same behaviour is
+//! required of every store; `tests/store_suite.rs` runs one suite against each.
+
+mod dynamo;
+mod memory;
+
+use std::future::Future;
+
+use serde::{Deserialize, Serialize};
+
+use crate::certificate::Certificate;
+use crate::keys::KeyHash;
+use crate::normalize::CertificateNumber;
+
+pub use dynamo::{DynamoStore, TABLE_ATTRIBUTES};
+pub use memory::MemoryStore;
+
+/// A certificate as stored: its contents, the keyed hash of its key, and a version for
+/// optimistic updates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCertificate {
+    pub certificate: Certificate,
+    pub key_hash: KeyHash,
+    pub version: u64,
+}
+
+/// Whose failures a counter counts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ThrottleScope {
+    /// One caller (a pseudonymous id) on one number.
+    Caller(String),
+    /// Everyone on one number.
+    Everyone,
+}
+
+impl ThrottleScope {
+    pub fn sort_key(&self) -> String {
+        match self {
+            ThrottleScope::Caller(id) => format!("THROTTLE#CALLER#{id}"),
+            ThrottleScope::Everyone => "THROTTLE#ALL".to_string(),
+        }
+    }
+}
+
+/// The outcome of asking for one more attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    Granted,
+    /// No more attempts until this Unix time.
+    Locked { until: u64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditOutcome {
+    Verified,
+    Refused,
+    Locked,
+}
+
+impl AuditOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditOutcome::Verified => "verified",
+            AuditOutcome::Refused => "refused",
+            AuditOutcome::Locked => "locked",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AuditOutcome> {
+        [AuditOutcome::Verified, AuditOutcome::Refused, AuditOutcome::Locked].into_iter().find(|o| o.as_str() == text)
+    }
+}
+
+/// One look-up: when, how it ended, by whom (pseudonymous), kept until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub at: u64,
+    pub outcome: AuditOutcome,
+    pub caller: String,
+    pub expires_at: u64,
+}
+
+/// Anything that stops a store from answering. The service turns every one into a 503.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    Unavailable(String),
+    /// Stored data that does not parse: never treated as a match.
+    Corrupt(String),
+    /// Another writer kept winning a conditional update.
+    Contention,
+    AlreadyExists,
+    NotFound,
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Unavailable(e) => write!(f, "store unavailable: {e}"),
+            StoreError::Corrupt(e) => write!(f, "stored data is corrupt: {e}"),
+            StoreError::Contention => write!(f, "too much contention on a conditional update"),
+            StoreError::AlreadyExists => write!(f, "a certificate with this number already exists"),
+            StoreError::NotFound => write!(f, "no certificate with this number"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// The operations the verifier and the admin commands need. Every throttle operation is
+/// atomic: concurrent callers never slip past a limit.
+pub trait CertificateStore: Send + Sync + 'static {
+    fn get(&self, number: &CertificateNumber) -> impl Future<Output = Result<Option<StoredCertificate>, StoreError>> + Send;
+
+    /// Adds a certificate; `AlreadyExists` if the number is taken.
+    fn insert(
+        &self,
+        number: &CertificateNumber,
+        certificate: &Certificate,
+        key_hash: &KeyHash,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Replaces a certificate's contents if it is still at `expected_version`.
+    fn update(
+        &self,
+        number: &CertificateNumber,
+        certificate: &Certificate,
+        expected_version: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Takes one attempt from the window of `scope` on `number`. A window starts at the first
+    /// attempt and lasts `window_secs`; at `limit` attempts the scope is locked until it ends.
+    /// An expired window counts as absent, whether or not the store has deleted it yet.
+    fn reserve_attempt(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+        limit: u32,
+        window_secs: u64,
+        now: u64,
+    ) -> impl Future<Output = Result<Reservation, StoreError>> + Send;
+
+    /// Gives back an attempt that turned out to be a success (successes are not failures).
+    fn release_attempt(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+        now: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The attempts counted in the current window (0 when none or expired).
+    fn attempts(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+        now: u64,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+
+    fn append_audit(
+        &self,
+        number: &CertificateNumber,
+        record: &AuditRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Unexpired audit records of `number`, oldest first.
+    fn audit_history(
+        &self,
+        number: &CertificateNumber,
+        now: u64,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, StoreError>> + Send;
+
+    /// One cheap call that proves the store answers (and warms its connection).
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
