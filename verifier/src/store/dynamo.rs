@@ -5,7 +5,7 @@
 //! | `CERT#<no>`   | `CERT`                    | contents (JSON), key hash, version    |
 //! | `CERT#<no>`   | `THROTTLE#ALL`            | attempts, window_end, ttl             |
 //! | `CERT#<no>`   | `THROTTLE#CALLER#<id>`    | attempts, window_end, ttl             |
-//! | `CERT#<no>`   | `AUDIT#<at>#<random>`     | at, outcome, caller, ttl              |
+//! | `CERT#<no>`   | `AUDIT#<at>#<ns>#<rand>`  | at, outcome, caller, ttl              |
 //!
 //! TTL deletes expired items late (up to days), so every read compares the stored expiry with
 //! the clock instead of trusting that an expired item is gone.
@@ -129,6 +129,10 @@ impl DynamoStore {
             .map_err(unavailable)?;
         Ok(output.item)
     }
+}
+
+fn wall_clock_nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }
 
 fn decode_certificate(item: &HashMap<String, AttributeValue>) -> Result<StoredCertificate, StoreError> {
@@ -302,7 +306,8 @@ impl CertificateStore for DynamoStore {
             .put_item()
             .table_name(&self.table)
             .item("PK", pk(number))
-            .item("SK", s(format!("AUDIT#{:020}#{}", record.at, hex(&random))))
+            // Look-ups within one second keep their order through the wall clock's nanoseconds.
+            .item("SK", s(format!("AUDIT#{:020}#{:020}#{}", record.at, wall_clock_nanos(), hex(&random))))
             .item("at", n(record.at))
             .item("outcome", s(record.outcome.as_str()))
             .item("caller", s(&record.caller))

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every test of the project, as README.md documents it. Prerequisites (installed by .ci/run):
+# Debian chromium, fonts-ipafont-gothic, a Java runtime; PyPI moto[server]; npm ci in tests/browser.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt / clippy"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+echo "== Rust tests (generator, verifier on the embedded store and on moto_server)"
+cargo test --workspace
+
+echo "== site build and browser, HTML and weight checks"
+bash tests/site-checks.sh

@@ -1,0 +1,263 @@
+//! One behavioural suite, run against the embedded store and against DynamoDB (a real
+//! DynamoDB-compatible server, moto, started here). The in-memory store is a product feature;
+//! it does not stand in for DynamoDB: both must pass the same suite.
+
+mod support;
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use support::{sample_certificate, MotoServer, TestClock};
+use verifier::admin;
+use verifier::certificate::Status;
+use verifier::store::{AuditOutcome, AuditRecord, CertificateStore, Reservation, StoreError, ThrottleScope};
+use verifier::{AuthKey, CertificateNumber, MemoryStore, Outcome, Peppers, Verifier};
+
+fn number(text: &str) -> CertificateNumber {
+    CertificateNumber::parse(text).unwrap()
+}
+
+fn peppers() -> Peppers {
+    Peppers::parse("t1=test-pepper-0123456789abcdef0123456789").unwrap()
+}
+
+async fn issued<S: CertificateStore>(store: &S, text: &str) -> AuthKey {
+    admin::issue(store, &peppers(), &sample_certificate(text)).await.unwrap()
+}
+
+fn verifier<S: CertificateStore>(store: S, clock: Arc<TestClock>) -> Arc<Verifier<S>> {
+    let mut v = Verifier::new(store, peppers());
+    v.clock = clock;
+    Arc::new(v)
+}
+
+const T0: u64 = 1_790_000_000;
+
+async fn right_key_verifies_and_wrong_key_is_refused<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000001").await;
+    let v = verifier(store, TestClock::at(T0));
+    let n = number("W2026000001");
+    match v.verify(&n, &key, "192.0.2.1").await.unwrap() {
+        Outcome::Verified(c) => assert_eq!(c.certificate_number, "W2026-000001"),
+        other => panic!("expected verified, got {other:?}"),
+    }
+    assert_eq!(v.verify(&n, &AuthKey::generate().unwrap(), "192.0.2.1").await.unwrap(), Outcome::Refused);
+    assert_eq!(v.verify(&number("W2026999999"), &key, "192.0.2.1").await.unwrap(), Outcome::Refused);
+}
+
+async fn duplicate_numbers_are_rejected<S: CertificateStore>(store: S) {
+    issued(&store, "W2026-000002").await;
+    let again = admin::issue(&store, &peppers(), &sample_certificate("W2026000002")).await;
+    assert!(again.unwrap_err().contains("登録済み"));
+}
+
+async fn cancelled_certificates_are_shown_with_their_status<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000003").await;
+    let n = number("W2026000003");
+    admin::set_status(&store, &n, Status::Cancelled, "2026-06-30", "契約解除").await.unwrap();
+    let v = verifier(store, TestClock::at(T0));
+    match v.verify(&n, &key, "192.0.2.1").await.unwrap() {
+        Outcome::Verified(c) => {
+            assert_eq!(c.status, Status::Cancelled);
+            assert_eq!(c.history.last().unwrap().note, "契約解除");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn stale_updates_are_refused<S: CertificateStore>(store: S) {
+    issued(&store, "W2026-000004").await;
+    let n = number("W2026000004");
+    let stored = store.get(&n).await.unwrap().unwrap();
+    store.update(&n, &stored.certificate, stored.version).await.unwrap();
+    assert_eq!(store.update(&n, &stored.certificate, stored.version).await, Err(StoreError::Contention));
+    assert_eq!(store.update(&number("W2026999998"), &stored.certificate, 1).await, Err(StoreError::NotFound));
+}
+
+async fn caller_is_locked_after_five_failures_and_unlocked_when_the_window_ends<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000005").await;
+    let clock = TestClock::at(T0);
+    let v = verifier(store, clock.clone());
+    let n = number("W2026000005");
+    let wrong = AuthKey::generate().unwrap();
+    for _ in 0..5 {
+        assert_eq!(v.verify(&n, &wrong, "198.51.100.7").await.unwrap(), Outcome::Refused);
+    }
+    // Locked even with the right key, with the time left in the window.
+    assert_eq!(v.verify(&n, &key, "198.51.100.7").await.unwrap(), Outcome::Locked { retry_after: 15 * 60 });
+    // Another caller is not locked.
+    assert!(matches!(v.verify(&n, &key, "198.51.100.8").await.unwrap(), Outcome::Verified(_)));
+    clock.advance(15 * 60);
+    // The expired window's item may still be in the table: it must count as gone.
+    assert!(matches!(v.verify(&n, &key, "198.51.100.7").await.unwrap(), Outcome::Verified(_)));
+}
+
+async fn successes_are_not_counted_as_failures<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000006").await;
+    let v = verifier(store, TestClock::at(T0));
+    let n = number("W2026000006");
+    for _ in 0..8 {
+        assert!(matches!(v.verify(&n, &key, "203.0.113.1").await.unwrap(), Outcome::Verified(_)));
+    }
+    let me = ThrottleScope::Caller(peppers().caller_id("203.0.113.1"));
+    assert_eq!(v.store.attempts(&n, &me, T0).await.unwrap(), 0);
+}
+
+async fn unknown_numbers_lock_exactly_like_real_ones<S: CertificateStore>(store: S) {
+    let v = verifier(store, TestClock::at(T0));
+    let ghost = number("W2026777777");
+    let key = AuthKey::generate().unwrap();
+    for _ in 0..5 {
+        assert_eq!(v.verify(&ghost, &key, "192.0.2.9").await.unwrap(), Outcome::Refused);
+    }
+    assert!(matches!(v.verify(&ghost, &key, "192.0.2.9").await.unwrap(), Outcome::Locked { .. }));
+}
+
+async fn the_per_number_ceiling_locks_everyone<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000007").await;
+    let mut v = Verifier::new(store, peppers());
+    v.clock = TestClock::at(T0);
+    v.policy.per_number.failures = 12;
+    let n = number("W2026000007");
+    let wrong = AuthKey::generate().unwrap();
+    // Three callers, four failures each: under the per-caller limit, at the ceiling together.
+    for caller in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+        for _ in 0..4 {
+            assert_eq!(v.verify(&n, &wrong, caller).await.unwrap(), Outcome::Refused);
+        }
+    }
+    assert!(matches!(v.verify(&n, &key, "10.0.0.4").await.unwrap(), Outcome::Locked { retry_after: 3600 }));
+    // A refusal by the ceiling does not use up the new caller's own attempts.
+    let fourth = ThrottleScope::Caller(peppers().caller_id("10.0.0.4"));
+    assert_eq!(v.store.attempts(&n, &fourth, T0).await.unwrap(), 0);
+}
+
+async fn concurrent_guesses_never_slip_past_the_limit<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000008").await;
+    let v = verifier(store, TestClock::at(T0));
+    let n = number("W2026000008");
+    let wrong = AuthKey::generate().unwrap();
+    let guesses: Vec<_> = (0..50)
+        .map(|_| {
+            let (v, n, wrong) = (v.clone(), n.clone(), wrong.clone());
+            tokio::spawn(async move { v.verify(&n, &wrong, "192.0.2.50").await })
+        })
+        .collect();
+    let mut refused = 0;
+    let mut locked = 0;
+    for guess in guesses {
+        match guess.await.unwrap().unwrap() {
+            Outcome::Refused => refused += 1,
+            Outcome::Locked { .. } => locked += 1,
+            Outcome::Verified(_) => panic!("a wrong key verified"),
+        }
+    }
+    assert_eq!((refused, locked), (5, 45), "exactly the limit was checked against the store");
+    let me = ThrottleScope::Caller(peppers().caller_id("192.0.2.50"));
+    assert_eq!(v.store.attempts(&n, &me, T0).await.unwrap(), 5);
+    assert_eq!(v.store.attempts(&n, &ThrottleScope::Everyone, T0).await.unwrap(), 5);
+    assert!(matches!(v.verify(&n, &key, "192.0.2.50").await.unwrap(), Outcome::Locked { .. }));
+    assert!(matches!(v.verify(&n, &key, "192.0.2.51").await.unwrap(), Outcome::Verified(_)), "another caller is not locked");
+}
+
+async fn every_look_up_is_audited_and_expired_records_are_not_shown<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000009").await;
+    let clock = TestClock::at(T0);
+    let mut v = Verifier::new(store, peppers());
+    v.clock = clock.clone();
+    v.audit_retention_secs = 100;
+    let n = number("W2026000009");
+    v.verify(&n, &key, "192.0.2.1").await.unwrap();
+    v.verify(&n, &AuthKey::generate().unwrap(), "192.0.2.1").await.unwrap();
+    let history = v.store.audit_history(&n, T0).await.unwrap();
+    let outcomes: Vec<_> = history.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, vec![AuditOutcome::Verified, AuditOutcome::Refused]);
+    assert_eq!(history[0].caller, peppers().caller_id("192.0.2.1"));
+    assert!(!history[0].caller.contains("192.0.2.1"), "the address itself is never kept");
+    // Records past their retention are not shown, even if the store still holds them.
+    assert!(v.store.audit_history(&n, T0 + 100).await.unwrap().is_empty());
+    let text = admin::history(&v.store, &n, T0).await.unwrap();
+    assert!(text.contains("verified") && text.ends_with("2 件"), "{text}");
+    // Unknown numbers are audited too.
+    let ghost = number("W2026666666");
+    v.verify(&ghost, &key, "192.0.2.1").await.unwrap();
+    assert_eq!(v.store.audit_history(&ghost, T0).await.unwrap().len(), 1);
+}
+
+async fn an_expired_lock_item_is_treated_as_expired<S: CertificateStore>(store: S) {
+    let n = number("W2026000010");
+    let scope = ThrottleScope::Caller("abc".into());
+    for _ in 0..3 {
+        assert_eq!(store.reserve_attempt(&n, &scope, 3, 60, T0).await.unwrap(), Reservation::Granted);
+    }
+    assert_eq!(store.reserve_attempt(&n, &scope, 3, 60, T0 + 59).await.unwrap(), Reservation::Locked { until: T0 + 60 });
+    assert_eq!(store.attempts(&n, &scope, T0 + 60).await.unwrap(), 0);
+    assert_eq!(store.reserve_attempt(&n, &scope, 3, 60, T0 + 60).await.unwrap(), Reservation::Granted);
+    assert_eq!(store.attempts(&n, &scope, T0 + 60).await.unwrap(), 1);
+    let record = AuditRecord { at: T0, outcome: AuditOutcome::Refused, caller: "x".into(), expires_at: T0 + 1 };
+    store.append_audit(&n, &record).await.unwrap();
+    assert_eq!(store.audit_history(&n, T0).await.unwrap(), vec![record]);
+    assert!(store.audit_history(&n, T0 + 1).await.unwrap().is_empty());
+}
+
+macro_rules! run_suite {
+    ($make:expr) => {{
+        right_key_verifies_and_wrong_key_is_refused($make).await;
+        duplicate_numbers_are_rejected($make).await;
+        cancelled_certificates_are_shown_with_their_status($make).await;
+        stale_updates_are_refused($make).await;
+        caller_is_locked_after_five_failures_and_unlocked_when_the_window_ends($make).await;
+        successes_are_not_counted_as_failures($make).await;
+        unknown_numbers_lock_exactly_like_real_ones($make).await;
+        the_per_number_ceiling_locks_everyone($make).await;
+        concurrent_guesses_never_slip_past_the_limit($make).await;
+        every_look_up_is_audited_and_expired_records_are_not_shown($make).await;
+        an_expired_lock_item_is_treated_as_expired($make).await;
+    }};
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn embedded_store_passes_the_suite() {
+    run_suite!(MemoryStore::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dynamodb_store_passes_the_suite() {
+    let moto = MotoServer::start();
+    run_suite!(moto.fresh_store().await);
+}
+
+/// A table dump holds no key, in any spelling, and without the pepper verifies nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_stored_item_contains_a_key() {
+    let moto = MotoServer::start();
+    let store = moto.fresh_store().await;
+    let key = issued(&store, "W2026-000011").await;
+    let v = verifier(store.clone(), TestClock::at(T0));
+    v.verify(&number("W2026000011"), &key, "192.0.2.1").await.unwrap();
+    let dump = moto.client().scan().table_name(store.table()).send().await.unwrap();
+    let items = dump.items();
+    assert!(items.len() >= 3, "certificate, throttle and audit items: {}", items.len());
+    let text = format!("{items:?}");
+    for spelling in [key.as_str().to_string(), key.display_grouped(), key.as_str().to_lowercase()] {
+        assert!(!text.contains(&spelling), "key found in the table");
+    }
+    let stored = items.iter().find(|i| i.get("SK") == Some(&AttributeValue::S("CERT".into()))).unwrap();
+    let AttributeValue::S(hash) = &stored["key_hash"] else { panic!("key_hash is a string") };
+    assert!(hash.starts_with("t1:") && hash.len() == 3 + 64);
+    let attacker = Peppers::parse("t1=some-other-pepper-0123456789abcdefghij").unwrap();
+    let decoded = verifier::keys::KeyHash::decode(hash).unwrap();
+    assert!(!attacker.verify(Some(&decoded), &key));
+    assert!(peppers().verify(Some(&decoded), &key));
+}
+
+/// The table behind a store disappears: every answer is an error, never a verification.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_table_fails_closed() {
+    let moto = MotoServer::start();
+    let store = moto.fresh_store().await;
+    let key = issued(&store, "W2026-000012").await;
+    moto.client().delete_table().table_name(store.table()).send().await.unwrap();
+    let v = verifier(store, TestClock::at(T0));
+    assert!(matches!(v.verify(&number("W2026000012"), &key, "192.0.2.1").await, Err(StoreError::Unavailable(_))));
+}

@@ -1,0 +1,88 @@
+//! Stores wrapped to observe or break the real one: they delegate to a `MemoryStore`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use verifier::certificate::Certificate;
+use verifier::keys::KeyHash;
+use verifier::store::{AuditRecord, CertificateStore, Reservation, StoreError, StoredCertificate, ThrottleScope};
+use verifier::{CertificateNumber, MemoryStore};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    Normal,
+    Fail,
+    Hang,
+}
+
+/// Counts every call and can fail or hang on demand.
+pub struct Observed {
+    pub inner: MemoryStore,
+    pub calls: Arc<AtomicUsize>,
+    pub behaviour: Behaviour,
+}
+
+impl Observed {
+    pub fn new(inner: MemoryStore, behaviour: Behaviour) -> Observed {
+        Observed { inner, calls: Arc::new(AtomicUsize::new(0)), behaviour }
+    }
+
+    async fn enter(&self) -> Result<(), StoreError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        match self.behaviour {
+            Behaviour::Normal => Ok(()),
+            Behaviour::Fail => Err(StoreError::Unavailable("injected failure".into())),
+            Behaviour::Hang => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl CertificateStore for Observed {
+    async fn get(&self, number: &CertificateNumber) -> Result<Option<StoredCertificate>, StoreError> {
+        self.enter().await?;
+        self.inner.get(number).await
+    }
+    async fn insert(&self, number: &CertificateNumber, certificate: &Certificate, key_hash: &KeyHash) -> Result<(), StoreError> {
+        self.enter().await?;
+        self.inner.insert(number, certificate, key_hash).await
+    }
+    async fn update(&self, number: &CertificateNumber, certificate: &Certificate, expected_version: u64) -> Result<(), StoreError> {
+        self.enter().await?;
+        self.inner.update(number, certificate, expected_version).await
+    }
+    async fn reserve_attempt(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+        limit: u32,
+        window_secs: u64,
+        now: u64,
+    ) -> Result<Reservation, StoreError> {
+        self.enter().await?;
+        self.inner.reserve_attempt(number, scope, limit, window_secs, now).await
+    }
+    async fn release_attempt(&self, number: &CertificateNumber, scope: &ThrottleScope, now: u64) -> Result<(), StoreError> {
+        self.enter().await?;
+        self.inner.release_attempt(number, scope, now).await
+    }
+    async fn attempts(&self, number: &CertificateNumber, scope: &ThrottleScope, now: u64) -> Result<u32, StoreError> {
+        self.enter().await?;
+        self.inner.attempts(number, scope, now).await
+    }
+    async fn append_audit(&self, number: &CertificateNumber, record: &AuditRecord) -> Result<(), StoreError> {
+        self.enter().await?;
+        self.inner.append_audit(number, record).await
+    }
+    async fn audit_history(&self, number: &CertificateNumber, now: u64) -> Result<Vec<AuditRecord>, StoreError> {
+        self.enter().await?;
+        self.inner.audit_history(number, now).await
+    }
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.enter().await?;
+        self.inner.ping().await
+    }
+}
