@@ -16,12 +16,19 @@ use crate::store::{AuditRecord, CertificateStore, StoreError};
 pub struct IssueRequest(pub Certificate);
 
 /// Issues one certificate and returns its key, which exists nowhere else afterwards.
-pub async fn issue<S: CertificateStore>(store: &S, peppers: &Peppers, certificate: &Certificate) -> Result<AuthKey, String> {
+pub async fn issue<S: CertificateStore>(
+    store: &S,
+    peppers: &Peppers,
+    certificate: &Certificate,
+) -> Result<AuthKey, String> {
     let number = CertificateNumber::parse(&certificate.certificate_number).map_err(|e| e.message)?;
     let key = AuthKey::generate().map_err(|e| format!("乱数を取得できません: {e}"))?;
     match store.insert(&number, certificate, &peppers.hash_key(&key)).await {
         Ok(()) => Ok(key),
-        Err(StoreError::AlreadyExists) => Err(format!("保証契約番号 {} は登録済みです", certificate.certificate_number)),
+        Err(StoreError::AlreadyExists) => Err(format!(
+            "保証契約番号 {} は登録済みです",
+            certificate.certificate_number
+        )),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -31,7 +38,9 @@ pub fn parse_certificates(text: &str) -> Result<Vec<Certificate>, String> {
     if let Ok(list) = serde_yaml::from_str::<Vec<Certificate>>(text) {
         return Ok(list);
     }
-    serde_yaml::from_str::<Certificate>(text).map(|c| vec![c]).map_err(|e| e.to_string())
+    serde_yaml::from_str::<Certificate>(text)
+        .map(|c| vec![c])
+        .map_err(|e| e.to_string())
 }
 
 /// Changes the status and appends it to the history, retrying if someone else wrote first.
@@ -43,10 +52,18 @@ pub async fn set_status<S: CertificateStore>(
     note: &str,
 ) -> Result<Certificate, String> {
     for _ in 0..5 {
-        let stored = store.get(number).await.map_err(|e| e.to_string())?.ok_or(format!("保証契約番号 {number} はありません"))?;
+        let stored = store
+            .get(number)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or(format!("保証契約番号 {number} はありません"))?;
         let mut certificate = stored.certificate;
         certificate.status = status;
-        certificate.history.push(HistoryEntry { date: date.to_string(), status, note: note.to_string() });
+        certificate.history.push(HistoryEntry {
+            date: date.to_string(),
+            status,
+            note: note.to_string(),
+        });
         match store.update(number, &certificate, stored.version).await {
             Ok(()) => return Ok(certificate),
             Err(StoreError::Contention) => continue,
@@ -81,7 +98,12 @@ pub fn format_unix(seconds: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]

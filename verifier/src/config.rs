@@ -39,21 +39,40 @@ impl Settings {
         };
         let number = |name: &str, default: u64| -> Result<u64, String> {
             match get(name) {
-                Some(text) => text.trim().parse().map_err(|_| format!("{name}「{text}」は正の整数ではありません")),
+                Some(text) => text
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{name}「{text}」は正の整数ではありません")),
                 None => Ok(default),
             }
         };
         let defaults = ThrottlePolicy::default();
         let limit = |failures: &str, window: &str, default: Limit| -> Result<Limit, String> {
             let failures = u32::try_from(number(failures, u64::from(default.failures))?).map_err(|e| e.to_string())?;
-            Ok(Limit { failures: failures.max(1), window_secs: number(window, default.window_secs)?.max(1) })
+            Ok(Limit {
+                failures: failures.max(1),
+                window_secs: number(window, default.window_secs)?.max(1),
+            })
         };
         let policy = ThrottlePolicy {
-            per_caller: limit("VERIFIER_CALLER_FAILURES", "VERIFIER_CALLER_WINDOW_SECS", defaults.per_caller)?,
-            per_number: limit("VERIFIER_NUMBER_FAILURES", "VERIFIER_NUMBER_WINDOW_SECS", defaults.per_number)?,
+            per_caller: limit(
+                "VERIFIER_CALLER_FAILURES",
+                "VERIFIER_CALLER_WINDOW_SECS",
+                defaults.per_caller,
+            )?,
+            per_number: limit(
+                "VERIFIER_NUMBER_FAILURES",
+                "VERIFIER_NUMBER_WINDOW_SECS",
+                defaults.per_number,
+            )?,
         };
         let cors_origins = get("VERIFIER_CORS_ORIGINS")
-            .map(|v| v.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect())
+            .map(|v| {
+                v.split(',')
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
         Ok(Settings {
             peppers,
@@ -93,6 +112,10 @@ mod tests {
         .unwrap();
         assert_eq!(settings.policy.per_caller.failures, 3);
         assert_eq!(settings.http.cors_origins.len(), 2);
-        assert!(Settings::from_lookup(|n| (n == "VERIFIER_CALLER_FAILURES").then(|| "x".into()), PepperFallback::AllowDevelopment).is_err());
+        assert!(Settings::from_lookup(
+            |n| (n == "VERIFIER_CALLER_FAILURES").then(|| "x".into()),
+            PepperFallback::AllowDevelopment
+        )
+        .is_err());
     }
 }

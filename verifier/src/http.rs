@@ -41,7 +41,11 @@ pub struct HttpConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        HttpConfig { cors_origins: Vec::new(), trusted_proxy_hops: 0, timeout: Duration::from_secs(5) }
+        HttpConfig {
+            cors_origins: Vec::new(),
+            trusted_proxy_hops: 0,
+            timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -53,7 +57,11 @@ struct AppState<S> {
 /// `/api/verify` and `/api/health`, with JSON errors for anything else under `/api`.
 pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfig) -> Router {
     let cors = (!config.cors_origins.is_empty()).then(|| {
-        let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+        let origins: Vec<HeaderValue> = config
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
             .allow_methods([Method::POST])
@@ -61,21 +69,31 @@ pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfi
     });
     let state = Arc::new(AppState { verifier, config });
     let api = Router::new()
-        .route("/verify", post(verify::<S>).fallback(|method: Method| method_not_allowed(method, "POST")))
-        .route("/health", get(health::<S>).fallback(|method: Method| method_not_allowed(method, "GET")))
+        .route(
+            "/verify",
+            post(verify::<S>).fallback(|method: Method| method_not_allowed(method, "POST")),
+        )
+        .route(
+            "/health",
+            get(health::<S>).fallback(|method: Method| method_not_allowed(method, "GET")),
+        )
         .fallback(not_found)
         .with_state(state);
     let api = match cors {
         Some(cors) => api.layer(cors),
         None => api,
     };
-    Router::new().nest("/api", api).layer(axum::middleware::map_response(api_headers))
+    Router::new()
+        .nest("/api", api)
+        .layer(axum::middleware::map_response(api_headers))
 }
 
 /// The router plus the built site on the same origin, as the CDN serves them in production.
 pub fn router_with_site(api: Router, site: &Path) -> Router {
     let not_found = ServeFile::new(site.join("404.html"));
-    let files = ServeDir::new(site).append_index_html_on_directories(true).not_found_service(not_found);
+    let files = ServeDir::new(site)
+        .append_index_html_on_directories(true)
+        .not_found_service(not_found);
     api.fallback_service(files)
 }
 
@@ -85,7 +103,10 @@ async fn api_headers(request_path: axum::http::Uri, mut response: Response) -> R
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
     }
     response
 }
@@ -110,7 +131,9 @@ async fn method_not_allowed(method: Method, allow: &'static str) -> Response {
         &format!("{method} には対応していません。"),
         None,
     );
-    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 
@@ -128,7 +151,9 @@ fn unavailable() -> Response {
         "ただいま確認できません。しばらくしてからもう一度お試しください。",
         None,
     );
-    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
     response
 }
 
@@ -141,8 +166,14 @@ struct VerifyBody {
 fn string_field<'a>(value: &'a Option<Value>, field: &'static str, label: &str) -> Result<&'a str, FieldError> {
     match value {
         Some(Value::String(text)) => Ok(text),
-        Some(_) => Err(FieldError { field, message: format!("{label}は文字列で送ってください") }),
-        None => Err(FieldError { field, message: format!("{label}がありません") }),
+        Some(_) => Err(FieldError {
+            field,
+            message: format!("{label}は文字列で送ってください"),
+        }),
+        None => Err(FieldError {
+            field,
+            message: format!("{label}がありません"),
+        }),
     }
 }
 
@@ -156,7 +187,11 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
             None,
         );
     }
-    let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
         return too_large();
     }
@@ -168,7 +203,9 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
         Ok(parsed) => parsed,
         Err(_) => return error(StatusCode::BAD_REQUEST, "invalid_json", "JSON として読めません。", None),
     };
-    let number = match string_field(&parsed.certificate_number, NUMBER_FIELD, "保証契約番号").and_then(CertificateNumber::parse) {
+    let number = match string_field(&parsed.certificate_number, NUMBER_FIELD, "保証契約番号")
+        .and_then(CertificateNumber::parse)
+    {
         Ok(number) => number,
         Err(e) => return field_error(e),
     };
@@ -178,7 +215,9 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
     };
     let caller = caller_address(&parts, state.config.trusted_proxy_hops);
     match tokio::time::timeout(state.config.timeout, state.verifier.verify(&number, &key, &caller)).await {
-        Ok(Ok(Outcome::Verified(certificate))) => Json(json!({ "status": "verified", "certificate": certificate })).into_response(),
+        Ok(Ok(Outcome::Verified(certificate))) => {
+            Json(json!({ "status": "verified", "certificate": certificate })).into_response()
+        }
         Ok(Ok(Outcome::Refused)) => error(StatusCode::NOT_FOUND, "not_verified", REFUSAL_MESSAGE, None),
         Ok(Ok(Outcome::Locked { retry_after })) => {
             let minutes = retry_after.div_ceil(60);
@@ -205,7 +244,12 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
 }
 
 fn too_large() -> Response {
-    error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", &format!("送信できるのは{MAX_BODY_BYTES}バイトまでです。"), None)
+    error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        &format!("送信できるのは{MAX_BODY_BYTES}バイトまでです。"),
+        None,
+    )
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

@@ -45,7 +45,11 @@ impl AuthKey {
     /// As printed on the notice: six groups of four.
     pub fn display_grouped(&self) -> String {
         let chars: Vec<char> = self.0.chars().collect();
-        chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+        chars
+            .chunks(4)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("-")
     }
 }
 
@@ -84,7 +88,9 @@ impl Peppers {
     pub fn parse(spec: &str) -> Result<Peppers, String> {
         let mut peppers = Vec::new();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (id, secret) = part.split_once('=').ok_or("VERIFIER_PEPPERS は id=secret をカンマで区切って書きます")?;
+            let (id, secret) = part
+                .split_once('=')
+                .ok_or("VERIFIER_PEPPERS は id=secret をカンマで区切って書きます")?;
             if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
                 return Err(format!("pepper id「{id}」は英数字で書いてください"));
             }
@@ -94,18 +100,27 @@ impl Peppers {
             if peppers.iter().any(|p: &Pepper| p.id == id) {
                 return Err(format!("pepper id「{id}」が重複しています"));
             }
-            peppers.push(Pepper { id: id.to_string(), secret: secret.as_bytes().to_vec() });
+            peppers.push(Pepper {
+                id: id.to_string(),
+                secret: secret.as_bytes().to_vec(),
+            });
         }
         if peppers.is_empty() {
             return Err("pepper がありません".into());
         }
-        Ok(Peppers { peppers, is_development: false })
+        Ok(Peppers {
+            peppers,
+            is_development: false,
+        })
     }
 
     pub fn development() -> Peppers {
         let (id, secret) = DEVELOPMENT_PEPPER;
         Peppers {
-            peppers: vec![Pepper { id: id.into(), secret: secret.as_bytes().to_vec() }],
+            peppers: vec![Pepper {
+                id: id.into(),
+                secret: secret.as_bytes().to_vec(),
+            }],
             is_development: true,
         }
     }
@@ -121,7 +136,10 @@ impl Peppers {
     /// The stored form of a key under the current pepper.
     pub fn hash_key(&self, key: &AuthKey) -> KeyHash {
         let pepper = self.current();
-        KeyHash { pepper_id: pepper.id.clone(), digest: keyed_digest(&pepper.secret, b"auth-key", key.as_str().as_bytes()) }
+        KeyHash {
+            pepper_id: pepper.id.clone(),
+            digest: keyed_digest(&pepper.secret, b"auth-key", key.as_str().as_bytes()),
+        }
     }
 
     /// Whether `key` matches `stored`, in constant time over fixed-length digests. `None`
@@ -176,7 +194,10 @@ impl KeyHash {
         for (i, byte) in out.iter_mut().enumerate() {
             *byte = u8::from_str_radix(digest.get(i * 2..i * 2 + 2)?, 16).ok()?;
         }
-        Some(KeyHash { pepper_id: id.to_string(), digest: out })
+        Some(KeyHash {
+            pepper_id: id.to_string(),
+            digest: out,
+        })
     }
 }
 
@@ -206,11 +227,15 @@ mod tests {
         let key = AuthKey::generate().unwrap();
         let stored = KeyHash::decode(&old.hash_key(&key).encode()).unwrap();
         assert!(old.verify(Some(&stored), &key));
-        let rotated = Peppers::parse("v2=fedcba9876543210fedcba9876543210,v1=0123456789abcdef0123456789abcdef").unwrap();
+        let rotated =
+            Peppers::parse("v2=fedcba9876543210fedcba9876543210,v1=0123456789abcdef0123456789abcdef").unwrap();
         assert!(rotated.verify(Some(&stored), &key));
         assert_eq!(rotated.hash_key(&key).pepper_id, "v2");
         let retired = Peppers::parse("v2=fedcba9876543210fedcba9876543210").unwrap();
-        assert!(!retired.verify(Some(&stored), &key), "a retired pepper verifies nothing");
+        assert!(
+            !retired.verify(Some(&stored), &key),
+            "a retired pepper verifies nothing"
+        );
         assert!(!old.verify(None, &key));
         assert!(!old.verify(Some(&stored), &AuthKey::generate().unwrap()));
     }

@@ -26,7 +26,10 @@ pub struct CertificateNumber(String);
 
 impl CertificateNumber {
     pub fn parse(raw: &str) -> Result<CertificateNumber, FieldError> {
-        let error = |message: String| FieldError { field: NUMBER_FIELD, message };
+        let error = |message: String| FieldError {
+            field: NUMBER_FIELD,
+            message,
+        };
         let text = fold(raw, NUMBER_FIELD)?;
         if text.is_empty() {
             return Err(error("保証契約番号を入力してください".into()));
@@ -56,7 +59,10 @@ impl std::fmt::Display for CertificateNumber {
 
 /// Parses a typed 認証キー: Crockford base32, where O reads as 0 and I, L as 1.
 pub fn parse_key(raw: &str) -> Result<AuthKey, FieldError> {
-    let error = |message: String| FieldError { field: KEY_FIELD, message };
+    let error = |message: String| FieldError {
+        field: KEY_FIELD,
+        message,
+    };
     let text = fold(raw, KEY_FIELD)?;
     if text.is_empty() {
         return Err(error("認証キーを入力してください".into()));
@@ -83,9 +89,16 @@ pub fn parse_key(raw: &str) -> Result<AuthKey, FieldError> {
 /// NFKC, drop separators, upper-case. Bounded so that a huge field costs nothing.
 fn fold(raw: &str, field: &'static str) -> Result<String, FieldError> {
     if raw.chars().count() > MAX_RAW_CHARS {
-        return Err(FieldError { field, message: format!("入力が長すぎます（{MAX_RAW_CHARS}文字まで）") });
+        return Err(FieldError {
+            field,
+            message: format!("入力が長すぎます（{MAX_RAW_CHARS}文字まで）"),
+        });
     }
-    Ok(raw.nfkc().filter(|c| !is_separator(*c)).flat_map(char::to_uppercase).collect())
+    Ok(raw
+        .nfkc()
+        .filter(|c| !is_separator(*c))
+        .flat_map(char::to_uppercase)
+        .collect())
 }
 
 /// Hyphens, dashes, minus signs, the long-vowel mark typed for a hyphen, and white space.
@@ -115,16 +128,28 @@ mod tests {
         assert_eq!(key.as_str(), "ABCDEFGHJKMNPQRSTVWXYZ01");
         let confusable = parse_key("ABCD EFGH JKMN PQRS TVWX YZOI").unwrap();
         assert_eq!(confusable, key);
-        assert_eq!(parse_key("ＡＢＣＤ－ＥＦＧＨ－ＪＫＭＮ－ＰＱＲＳ－ＴＶＷＸ－ＹＺ０１").unwrap(), key);
+        assert_eq!(
+            parse_key("ＡＢＣＤ－ＥＦＧＨ－ＪＫＭＮ－ＰＱＲＳ－ＴＶＷＸ－ＹＺ０１").unwrap(),
+            key
+        );
     }
 
     #[test]
     fn wrong_length_and_alphabet_name_the_field() {
         assert_eq!(parse_key("ABCD").unwrap_err().field, KEY_FIELD);
-        assert!(parse_key("ABCD-EFGH-JKMN-PQRS-TVWX-YZ0U").unwrap_err().message.contains("「U」"));
+        assert!(parse_key("ABCD-EFGH-JKMN-PQRS-TVWX-YZ0U")
+            .unwrap_err()
+            .message
+            .contains("「U」"));
         assert_eq!(CertificateNumber::parse("12").unwrap_err().field, NUMBER_FIELD);
-        assert!(CertificateNumber::parse("W2026/0001").unwrap_err().message.contains("「/」"));
-        assert!(CertificateNumber::parse(&"1".repeat(500)).unwrap_err().message.contains("長すぎます"));
+        assert!(CertificateNumber::parse("W2026/0001")
+            .unwrap_err()
+            .message
+            .contains("「/」"));
+        assert!(CertificateNumber::parse(&"1".repeat(500))
+            .unwrap_err()
+            .message
+            .contains("長すぎます"));
         assert!(parse_key("").unwrap_err().message.contains("入力してください"));
     }
 }

@@ -27,8 +27,14 @@ pub struct ThrottlePolicy {
 impl Default for ThrottlePolicy {
     fn default() -> Self {
         ThrottlePolicy {
-            per_caller: Limit { failures: 5, window_secs: 15 * 60 },
-            per_number: Limit { failures: 100, window_secs: 60 * 60 },
+            per_caller: Limit {
+                failures: 5,
+                window_secs: 15 * 60,
+            },
+            per_number: Limit {
+                failures: 100,
+                window_secs: 60 * 60,
+            },
         }
     }
 }
@@ -42,7 +48,10 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> u64 {
-        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
     }
 }
 
@@ -86,26 +95,45 @@ impl<S: CertificateStore> Verifier<S> {
             Outcome::Refused => AuditOutcome::Refused,
             Outcome::Locked { .. } => AuditOutcome::Locked,
         };
-        let record = AuditRecord { at: now, outcome: audit_outcome, caller: caller_id, expires_at: now + self.audit_retention_secs };
+        let record = AuditRecord {
+            at: now,
+            outcome: audit_outcome,
+            caller: caller_id,
+            expires_at: now + self.audit_retention_secs,
+        };
         // Fail closed: a look-up that cannot be audited is not answered.
         self.store.append_audit(number, &record).await?;
         Ok(outcome)
     }
 
-    async fn decide(&self, number: &CertificateNumber, key: &AuthKey, caller_id: &str, now: u64) -> Result<Outcome, StoreError> {
+    async fn decide(
+        &self,
+        number: &CertificateNumber,
+        key: &AuthKey,
+        caller_id: &str,
+        now: u64,
+    ) -> Result<Outcome, StoreError> {
         let mine = ThrottleScope::Caller(caller_id.to_string());
         let everyone = ThrottleScope::Everyone;
         let p = self.policy;
-        if let Reservation::Locked { until } =
-            self.store.reserve_attempt(number, &mine, p.per_caller.failures, p.per_caller.window_secs, now).await?
+        if let Reservation::Locked { until } = self
+            .store
+            .reserve_attempt(number, &mine, p.per_caller.failures, p.per_caller.window_secs, now)
+            .await?
         {
-            return Ok(Outcome::Locked { retry_after: until.saturating_sub(now).max(1) });
+            return Ok(Outcome::Locked {
+                retry_after: until.saturating_sub(now).max(1),
+            });
         }
-        if let Reservation::Locked { until } =
-            self.store.reserve_attempt(number, &everyone, p.per_number.failures, p.per_number.window_secs, now).await?
+        if let Reservation::Locked { until } = self
+            .store
+            .reserve_attempt(number, &everyone, p.per_number.failures, p.per_number.window_secs, now)
+            .await?
         {
             self.store.release_attempt(number, &mine, now).await?;
-            return Ok(Outcome::Locked { retry_after: until.saturating_sub(now).max(1) });
+            return Ok(Outcome::Locked {
+                retry_after: until.saturating_sub(now).max(1),
+            });
         }
         // The same hashing and comparison happen whether or not the number exists.
         let stored = self.store.get(number).await?;

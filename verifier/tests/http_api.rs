@@ -29,7 +29,10 @@ fn demo_store() -> MemoryStore {
 
 fn app_with(store: Observed, config: HttpConfig) -> (Router, Arc<std::sync::atomic::AtomicUsize>) {
     let calls = store.calls.clone();
-    (router(Arc::new(Verifier::new(store, Peppers::development())), config), calls)
+    (
+        router(Arc::new(Verifier::new(store, Peppers::development())), config),
+        calls,
+    )
 }
 
 fn app() -> Router {
@@ -37,7 +40,10 @@ fn app() -> Router {
 }
 
 fn post_json(body: impl Into<String>) -> Request<Body> {
-    Request::post("/api/verify").header(header::CONTENT_TYPE, "application/json").body(Body::from(body.into())).unwrap()
+    Request::post("/api/verify")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.into()))
+        .unwrap()
 }
 
 fn verify_request(number: &str, key: &str) -> Request<Body> {
@@ -76,7 +82,10 @@ async fn every_demo_key_in_the_readme_verifies() {
     }
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
     for (number, key) in DEMO_KEYS {
-        assert!(readme.contains(number) && readme.contains(key), "README lists {number} {key}");
+        assert!(
+            readme.contains(number) && readme.contains(key),
+            "README lists {number} {key}"
+        );
     }
 }
 
@@ -86,14 +95,31 @@ async fn a_cancelled_certificate_is_returned_with_its_status_and_history() {
     let body = answer.json();
     assert_eq!(body["certificate"]["status"], "解約");
     assert_eq!(body["certificate"]["history"][1]["status"], "解約");
-    for field in ["guarantee_kind", "orderer", "contractor", "work_name", "work_location", "contract_amount", "guarantee_amount", "guarantee_period", "issued_on"] {
+    for field in [
+        "guarantee_kind",
+        "orderer",
+        "contractor",
+        "work_name",
+        "work_location",
+        "contract_amount",
+        "guarantee_amount",
+        "guarantee_period",
+        "issued_on",
+    ] {
         assert!(!body["certificate"][field].is_null(), "{field}");
     }
 }
 
 #[tokio::test]
 async fn full_width_input_and_other_dashes_are_accepted() {
-    let answer = send(&app(), verify_request("Ｗ２０２６ー０４０１２３", "ｃ８ｆｋ－２ｘｃｐ－ｍｑｔｗ－ｈ６ｔｑ－ｓｑ９ｇ－６３ｋｋ")).await;
+    let answer = send(
+        &app(),
+        verify_request(
+            "Ｗ２０２６ー０４０１２３",
+            "ｃ８ｆｋ－２ｘｃｐ－ｍｑｔｗ－ｈ６ｔｑ－ｓｑ９ｇ－６３ｋｋ",
+        ),
+    )
+    .await;
     assert_eq!(answer.status, StatusCode::OK);
 }
 
@@ -118,7 +144,12 @@ async fn repeated_failures_lock_with_retry_after_for_existing_and_unknown_number
     let app = app();
     for number in ["W2026-040124", "W2026-555555"] {
         for _ in 0..5 {
-            assert_eq!(send(&app, verify_request(number, "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")).await.status, StatusCode::NOT_FOUND);
+            assert_eq!(
+                send(&app, verify_request(number, "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"))
+                    .await
+                    .status,
+                StatusCode::NOT_FOUND
+            );
         }
         let locked = send(&app, verify_request(number, "3EWB-WFHD-001N-6PYF-RMDG-PM9H")).await;
         assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{number}");
@@ -132,33 +163,91 @@ async fn repeated_failures_lock_with_retry_after_for_existing_and_unknown_number
 async fn malformed_input_gets_its_status_and_never_reaches_the_store() {
     let (app, calls) = app_with(Observed::new(demo_store(), Behaviour::Normal), HttpConfig::default());
     let cases: Vec<(Request<Body>, StatusCode, Option<&str>)> = vec![
-        (Request::post("/api/verify").header(header::CONTENT_TYPE, "text/plain").body(Body::from("x")).unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
-        (Request::post("/api/verify").body(Body::from("{}")).unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, None),
+        (
+            Request::post("/api/verify")
+                .header(header::CONTENT_TYPE, "text/plain")
+                .body(Body::from("x"))
+                .unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            None,
+        ),
+        (
+            Request::post("/api/verify").body(Body::from("{}")).unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            None,
+        ),
         (post_json("x".repeat(5000)), StatusCode::PAYLOAD_TOO_LARGE, None),
         (post_json("{not json"), StatusCode::BAD_REQUEST, None),
-        (post_json(r#"{"certificate_number":"W2026-040123"}"#), StatusCode::BAD_REQUEST, Some("auth_key")),
-        (post_json(r#"{"auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}"#), StatusCode::BAD_REQUEST, Some("certificate_number")),
-        (post_json(r#"{"certificate_number":12345678,"auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}"#), StatusCode::BAD_REQUEST, Some("certificate_number")),
-        (verify_request("W2026-040123", "C8FK-2XCP"), StatusCode::BAD_REQUEST, Some("auth_key")),
-        (verify_request("W2026-040123", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63K!"), StatusCode::BAD_REQUEST, Some("auth_key")),
-        (verify_request("W2026/040123", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"), StatusCode::BAD_REQUEST, Some("certificate_number")),
-        (verify_request("", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"), StatusCode::BAD_REQUEST, Some("certificate_number")),
-        (Request::get("/api/verify").body(Body::empty()).unwrap(), StatusCode::METHOD_NOT_ALLOWED, None),
-        (Request::delete("/api/health").body(Body::empty()).unwrap(), StatusCode::METHOD_NOT_ALLOWED, None),
-        (Request::get("/api/nothing").body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, None),
+        (
+            post_json(r#"{"certificate_number":"W2026-040123"}"#),
+            StatusCode::BAD_REQUEST,
+            Some("auth_key"),
+        ),
+        (
+            post_json(r#"{"auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}"#),
+            StatusCode::BAD_REQUEST,
+            Some("certificate_number"),
+        ),
+        (
+            post_json(r#"{"certificate_number":12345678,"auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}"#),
+            StatusCode::BAD_REQUEST,
+            Some("certificate_number"),
+        ),
+        (
+            verify_request("W2026-040123", "C8FK-2XCP"),
+            StatusCode::BAD_REQUEST,
+            Some("auth_key"),
+        ),
+        (
+            verify_request("W2026-040123", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63K!"),
+            StatusCode::BAD_REQUEST,
+            Some("auth_key"),
+        ),
+        (
+            verify_request("W2026/040123", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"),
+            StatusCode::BAD_REQUEST,
+            Some("certificate_number"),
+        ),
+        (
+            verify_request("", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"),
+            StatusCode::BAD_REQUEST,
+            Some("certificate_number"),
+        ),
+        (
+            Request::get("/api/verify").body(Body::empty()).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            None,
+        ),
+        (
+            Request::delete("/api/health").body(Body::empty()).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            None,
+        ),
+        (
+            Request::get("/api/nothing").body(Body::empty()).unwrap(),
+            StatusCode::NOT_FOUND,
+            None,
+        ),
     ];
     for (request, status, field) in cases {
         let label = format!("{} {}", request.method(), request.uri());
         let answer = send(&app, request).await;
         assert_eq!(answer.status, status, "{label}");
         let body = answer.json();
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{label}: a message");
+        assert!(
+            body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{label}: a message"
+        );
         if let Some(field) = field {
             assert_eq!(body["error"]["field"], field, "{label}");
         }
         assert_eq!(answer.headers[header::CACHE_CONTROL], "no-store", "{label}");
     }
-    assert_eq!(calls.load(Ordering::SeqCst), 0, "no malformed request touched the store");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "no malformed request touched the store"
+    );
     let get = send(&app, Request::get("/api/verify").body(Body::empty()).unwrap()).await;
     assert_eq!(get.headers[header::ALLOW], "POST");
 }
@@ -166,7 +255,10 @@ async fn malformed_input_gets_its_status_and_never_reaches_the_store() {
 #[tokio::test]
 async fn a_store_failure_or_timeout_is_503_never_200() {
     for behaviour in [Behaviour::Fail, Behaviour::Hang] {
-        let config = HttpConfig { timeout: Duration::from_millis(200), ..HttpConfig::default() };
+        let config = HttpConfig {
+            timeout: Duration::from_millis(200),
+            ..HttpConfig::default()
+        };
         let (app, calls) = app_with(Observed::new(demo_store(), behaviour), config);
         let answer = send(&app, verify_request("W2026-040123", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK")).await;
         assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -181,13 +273,23 @@ async fn a_store_failure_or_timeout_is_503_never_200() {
 #[tokio::test]
 async fn security_headers_and_cors_only_by_allow_list() {
     let app = app();
-    let health = send(&app, Request::get("/api/health").header(header::ORIGIN, "https://evil.example").body(Body::empty()).unwrap()).await;
+    let health = send(
+        &app,
+        Request::get("/api/health")
+            .header(header::ORIGIN, "https://evil.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(health.status, StatusCode::OK);
     assert_eq!(health.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(health.headers[header::CACHE_CONTROL], "no-store");
     assert!(!health.headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
 
-    let config = HttpConfig { cors_origins: vec!["https://city.example.jp".into()], ..HttpConfig::default() };
+    let config = HttpConfig {
+        cors_origins: vec!["https://city.example.jp".into()],
+        ..HttpConfig::default()
+    };
     let (app, _) = app_with(Observed::new(demo_store(), Behaviour::Normal), config);
     let preflight = |origin: &str| {
         Request::builder()
@@ -199,7 +301,10 @@ async fn security_headers_and_cors_only_by_allow_list() {
             .unwrap()
     };
     let allowed = send(&app, preflight("https://city.example.jp")).await;
-    assert_eq!(allowed.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://city.example.jp");
+    assert_eq!(
+        allowed.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://city.example.jp"
+    );
     let other = send(&app, preflight("https://evil.example")).await;
     assert!(!other.headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
 }
@@ -208,11 +313,22 @@ async fn security_headers_and_cors_only_by_allow_list() {
 async fn the_site_is_served_on_the_same_origin() {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(site.path().join("index.html"), "<!DOCTYPE html><title>一覧</title>").unwrap();
-    std::fs::write(site.path().join("404.html"), "<!DOCTYPE html><title>見つかりません</title>").unwrap();
+    std::fs::write(
+        site.path().join("404.html"),
+        "<!DOCTYPE html><title>見つかりません</title>",
+    )
+    .unwrap();
     std::fs::create_dir(site.path().join("verify")).unwrap();
-    std::fs::write(site.path().join("verify/index.html"), "<!DOCTYPE html><title>確認</title>").unwrap();
+    std::fs::write(
+        site.path().join("verify/index.html"),
+        "<!DOCTYPE html><title>確認</title>",
+    )
+    .unwrap();
     let app = router_with_site(app(), site.path());
-    assert_eq!(send(&app, Request::get("/").body(Body::empty()).unwrap()).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&app, Request::get("/").body(Body::empty()).unwrap()).await.status,
+        StatusCode::OK
+    );
     let verify_page = send(&app, Request::get("/verify/").body(Body::empty()).unwrap()).await;
     assert!(String::from_utf8(verify_page.body).unwrap().contains("確認"));
     let missing = send(&app, Request::get("/no-such-page/").body(Body::empty()).unwrap()).await;

@@ -12,7 +12,10 @@ use verifier::{router, HttpConfig, MemoryStore, Peppers, Verifier};
 
 fn app() -> Router {
     let store = MemoryStore::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/certificates.yaml")).unwrap();
-    router(Arc::new(Verifier::new(store, Peppers::development())), HttpConfig::default())
+    router(
+        Arc::new(Verifier::new(store, Peppers::development())),
+        HttpConfig::default(),
+    )
 }
 
 fn event(name: &str) -> String {

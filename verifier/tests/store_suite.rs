@@ -22,7 +22,9 @@ fn peppers() -> Peppers {
 }
 
 async fn issued<S: CertificateStore>(store: &S, text: &str) -> AuthKey {
-    admin::issue(store, &peppers(), &sample_certificate(text)).await.unwrap()
+    admin::issue(store, &peppers(), &sample_certificate(text))
+        .await
+        .unwrap()
 }
 
 fn verifier<S: CertificateStore>(store: S, clock: Arc<TestClock>) -> Arc<Verifier<S>> {
@@ -41,8 +43,14 @@ async fn right_key_verifies_and_wrong_key_is_refused<S: CertificateStore>(store:
         Outcome::Verified(c) => assert_eq!(c.certificate_number, "W2026-000001"),
         other => panic!("expected verified, got {other:?}"),
     }
-    assert_eq!(v.verify(&n, &AuthKey::generate().unwrap(), "192.0.2.1").await.unwrap(), Outcome::Refused);
-    assert_eq!(v.verify(&number("W2026999999"), &key, "192.0.2.1").await.unwrap(), Outcome::Refused);
+    assert_eq!(
+        v.verify(&n, &AuthKey::generate().unwrap(), "192.0.2.1").await.unwrap(),
+        Outcome::Refused
+    );
+    assert_eq!(
+        v.verify(&number("W2026999999"), &key, "192.0.2.1").await.unwrap(),
+        Outcome::Refused
+    );
 }
 
 async fn duplicate_numbers_are_rejected<S: CertificateStore>(store: S) {
@@ -54,7 +62,9 @@ async fn duplicate_numbers_are_rejected<S: CertificateStore>(store: S) {
 async fn cancelled_certificates_are_shown_with_their_status<S: CertificateStore>(store: S) {
     let key = issued(&store, "W2026-000003").await;
     let n = number("W2026000003");
-    admin::set_status(&store, &n, Status::Cancelled, "2026-06-30", "契約解除").await.unwrap();
+    admin::set_status(&store, &n, Status::Cancelled, "2026-06-30", "契約解除")
+        .await
+        .unwrap();
     let v = verifier(store, TestClock::at(T0));
     match v.verify(&n, &key, "192.0.2.1").await.unwrap() {
         Outcome::Verified(c) => {
@@ -70,8 +80,14 @@ async fn stale_updates_are_refused<S: CertificateStore>(store: S) {
     let n = number("W2026000004");
     let stored = store.get(&n).await.unwrap().unwrap();
     store.update(&n, &stored.certificate, stored.version).await.unwrap();
-    assert_eq!(store.update(&n, &stored.certificate, stored.version).await, Err(StoreError::Contention));
-    assert_eq!(store.update(&number("W2026999998"), &stored.certificate, 1).await, Err(StoreError::NotFound));
+    assert_eq!(
+        store.update(&n, &stored.certificate, stored.version).await,
+        Err(StoreError::Contention)
+    );
+    assert_eq!(
+        store.update(&number("W2026999998"), &stored.certificate, 1).await,
+        Err(StoreError::NotFound)
+    );
 }
 
 async fn caller_is_locked_after_five_failures_and_unlocked_when_the_window_ends<S: CertificateStore>(store: S) {
@@ -84,12 +100,21 @@ async fn caller_is_locked_after_five_failures_and_unlocked_when_the_window_ends<
         assert_eq!(v.verify(&n, &wrong, "198.51.100.7").await.unwrap(), Outcome::Refused);
     }
     // Locked even with the right key, with the time left in the window.
-    assert_eq!(v.verify(&n, &key, "198.51.100.7").await.unwrap(), Outcome::Locked { retry_after: 15 * 60 });
+    assert_eq!(
+        v.verify(&n, &key, "198.51.100.7").await.unwrap(),
+        Outcome::Locked { retry_after: 15 * 60 }
+    );
     // Another caller is not locked.
-    assert!(matches!(v.verify(&n, &key, "198.51.100.8").await.unwrap(), Outcome::Verified(_)));
+    assert!(matches!(
+        v.verify(&n, &key, "198.51.100.8").await.unwrap(),
+        Outcome::Verified(_)
+    ));
     clock.advance(15 * 60);
     // The expired window's item may still be in the table: it must count as gone.
-    assert!(matches!(v.verify(&n, &key, "198.51.100.7").await.unwrap(), Outcome::Verified(_)));
+    assert!(matches!(
+        v.verify(&n, &key, "198.51.100.7").await.unwrap(),
+        Outcome::Verified(_)
+    ));
 }
 
 async fn successes_are_not_counted_as_failures<S: CertificateStore>(store: S) {
@@ -97,7 +122,10 @@ async fn successes_are_not_counted_as_failures<S: CertificateStore>(store: S) {
     let v = verifier(store, TestClock::at(T0));
     let n = number("W2026000006");
     for _ in 0..8 {
-        assert!(matches!(v.verify(&n, &key, "203.0.113.1").await.unwrap(), Outcome::Verified(_)));
+        assert!(matches!(
+            v.verify(&n, &key, "203.0.113.1").await.unwrap(),
+            Outcome::Verified(_)
+        ));
     }
     let me = ThrottleScope::Caller(peppers().caller_id("203.0.113.1"));
     assert_eq!(v.store.attempts(&n, &me, T0).await.unwrap(), 0);
@@ -110,7 +138,10 @@ async fn unknown_numbers_lock_exactly_like_real_ones<S: CertificateStore>(store:
     for _ in 0..5 {
         assert_eq!(v.verify(&ghost, &key, "192.0.2.9").await.unwrap(), Outcome::Refused);
     }
-    assert!(matches!(v.verify(&ghost, &key, "192.0.2.9").await.unwrap(), Outcome::Locked { .. }));
+    assert!(matches!(
+        v.verify(&ghost, &key, "192.0.2.9").await.unwrap(),
+        Outcome::Locked { .. }
+    ));
 }
 
 async fn the_per_number_ceiling_locks_everyone<S: CertificateStore>(store: S) {
@@ -126,7 +157,10 @@ async fn the_per_number_ceiling_locks_everyone<S: CertificateStore>(store: S) {
             assert_eq!(v.verify(&n, &wrong, caller).await.unwrap(), Outcome::Refused);
         }
     }
-    assert!(matches!(v.verify(&n, &key, "10.0.0.4").await.unwrap(), Outcome::Locked { retry_after: 3600 }));
+    assert!(matches!(
+        v.verify(&n, &key, "10.0.0.4").await.unwrap(),
+        Outcome::Locked { retry_after: 3600 }
+    ));
     // A refusal by the ceiling does not use up the new caller's own attempts.
     let fourth = ThrottleScope::Caller(peppers().caller_id("10.0.0.4"));
     assert_eq!(v.store.attempts(&n, &fourth, T0).await.unwrap(), 0);
@@ -152,12 +186,22 @@ async fn concurrent_guesses_never_slip_past_the_limit<S: CertificateStore>(store
             Outcome::Verified(_) => panic!("a wrong key verified"),
         }
     }
-    assert_eq!((refused, locked), (5, 45), "exactly the limit was checked against the store");
+    assert_eq!(
+        (refused, locked),
+        (5, 45),
+        "exactly the limit was checked against the store"
+    );
     let me = ThrottleScope::Caller(peppers().caller_id("192.0.2.50"));
     assert_eq!(v.store.attempts(&n, &me, T0).await.unwrap(), 5);
     assert_eq!(v.store.attempts(&n, &ThrottleScope::Everyone, T0).await.unwrap(), 5);
-    assert!(matches!(v.verify(&n, &key, "192.0.2.50").await.unwrap(), Outcome::Locked { .. }));
-    assert!(matches!(v.verify(&n, &key, "192.0.2.51").await.unwrap(), Outcome::Verified(_)), "another caller is not locked");
+    assert!(matches!(
+        v.verify(&n, &key, "192.0.2.50").await.unwrap(),
+        Outcome::Locked { .. }
+    ));
+    assert!(
+        matches!(v.verify(&n, &key, "192.0.2.51").await.unwrap(), Outcome::Verified(_)),
+        "another caller is not locked"
+    );
 }
 
 async fn every_look_up_is_audited_and_expired_records_are_not_shown<S: CertificateStore>(store: S) {
@@ -173,7 +217,10 @@ async fn every_look_up_is_audited_and_expired_records_are_not_shown<S: Certifica
     let outcomes: Vec<_> = history.iter().map(|r| r.outcome).collect();
     assert_eq!(outcomes, vec![AuditOutcome::Verified, AuditOutcome::Refused]);
     assert_eq!(history[0].caller, peppers().caller_id("192.0.2.1"));
-    assert!(!history[0].caller.contains("192.0.2.1"), "the address itself is never kept");
+    assert!(
+        !history[0].caller.contains("192.0.2.1"),
+        "the address itself is never kept"
+    );
     // Records past their retention are not shown, even if the store still holds them.
     assert!(v.store.audit_history(&n, T0 + 100).await.unwrap().is_empty());
     let text = admin::history(&v.store, &n, T0).await.unwrap();
@@ -188,13 +235,27 @@ async fn an_expired_lock_item_is_treated_as_expired<S: CertificateStore>(store: 
     let n = number("W2026000010");
     let scope = ThrottleScope::Caller("abc".into());
     for _ in 0..3 {
-        assert_eq!(store.reserve_attempt(&n, &scope, 3, 60, T0).await.unwrap(), Reservation::Granted);
+        assert_eq!(
+            store.reserve_attempt(&n, &scope, 3, 60, T0).await.unwrap(),
+            Reservation::Granted
+        );
     }
-    assert_eq!(store.reserve_attempt(&n, &scope, 3, 60, T0 + 59).await.unwrap(), Reservation::Locked { until: T0 + 60 });
+    assert_eq!(
+        store.reserve_attempt(&n, &scope, 3, 60, T0 + 59).await.unwrap(),
+        Reservation::Locked { until: T0 + 60 }
+    );
     assert_eq!(store.attempts(&n, &scope, T0 + 60).await.unwrap(), 0);
-    assert_eq!(store.reserve_attempt(&n, &scope, 3, 60, T0 + 60).await.unwrap(), Reservation::Granted);
+    assert_eq!(
+        store.reserve_attempt(&n, &scope, 3, 60, T0 + 60).await.unwrap(),
+        Reservation::Granted
+    );
     assert_eq!(store.attempts(&n, &scope, T0 + 60).await.unwrap(), 1);
-    let record = AuditRecord { at: T0, outcome: AuditOutcome::Refused, caller: "x".into(), expires_at: T0 + 1 };
+    let record = AuditRecord {
+        at: T0,
+        outcome: AuditOutcome::Refused,
+        caller: "x".into(),
+        expires_at: T0 + 1,
+    };
     store.append_audit(&n, &record).await.unwrap();
     assert_eq!(store.audit_history(&n, T0).await.unwrap(), vec![record]);
     assert!(store.audit_history(&n, T0 + 1).await.unwrap().is_empty());
@@ -237,13 +298,26 @@ async fn no_stored_item_contains_a_key() {
     v.verify(&number("W2026000011"), &key, "192.0.2.1").await.unwrap();
     let dump = moto.client().scan().table_name(store.table()).send().await.unwrap();
     let items = dump.items();
-    assert!(items.len() >= 3, "certificate, throttle and audit items: {}", items.len());
+    assert!(
+        items.len() >= 3,
+        "certificate, throttle and audit items: {}",
+        items.len()
+    );
     let text = format!("{items:?}");
-    for spelling in [key.as_str().to_string(), key.display_grouped(), key.as_str().to_lowercase()] {
+    for spelling in [
+        key.as_str().to_string(),
+        key.display_grouped(),
+        key.as_str().to_lowercase(),
+    ] {
         assert!(!text.contains(&spelling), "key found in the table");
     }
-    let stored = items.iter().find(|i| i.get("SK") == Some(&AttributeValue::S("CERT".into()))).unwrap();
-    let AttributeValue::S(hash) = &stored["key_hash"] else { panic!("key_hash is a string") };
+    let stored = items
+        .iter()
+        .find(|i| i.get("SK") == Some(&AttributeValue::S("CERT".into())))
+        .unwrap();
+    let AttributeValue::S(hash) = &stored["key_hash"] else {
+        panic!("key_hash is a string")
+    };
     assert!(hash.starts_with("t1:") && hash.len() == 3 + 64);
     let attacker = Peppers::parse("t1=some-other-pepper-0123456789abcdefghij").unwrap();
     let decoded = verifier::keys::KeyHash::decode(hash).unwrap();
@@ -257,7 +331,15 @@ async fn a_missing_table_fails_closed() {
     let moto = MotoServer::start();
     let store = moto.fresh_store().await;
     let key = issued(&store, "W2026-000012").await;
-    moto.client().delete_table().table_name(store.table()).send().await.unwrap();
+    moto.client()
+        .delete_table()
+        .table_name(store.table())
+        .send()
+        .await
+        .unwrap();
     let v = verifier(store, TestClock::at(T0));
-    assert!(matches!(v.verify(&number("W2026000012"), &key, "192.0.2.1").await, Err(StoreError::Unavailable(_))));
+    assert!(matches!(
+        v.verify(&number("W2026000012"), &key, "192.0.2.1").await,
+        Err(StoreError::Unavailable(_))
+    ));
 }

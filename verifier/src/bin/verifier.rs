@@ -13,7 +13,11 @@ use verifier::store::MemoryStore;
 use verifier::{admin, router, router_with_site, CertificateNumber, CertificateStore, DynamoStore, Status, Verifier};
 
 #[derive(Parser)]
-#[command(name = "verifier", version, about = "電子証書の確認サービス（ローカルサーバーと管理コマンド）")]
+#[command(
+    name = "verifier",
+    version,
+    about = "電子証書の確認サービス（ローカルサーバーと管理コマンド）"
+)]
 struct Cli {
     #[command(flatten)]
     store: StoreArgs,
@@ -72,16 +76,19 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_env_filter(
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-    ).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     let settings = match Settings::from_env(PepperFallback::AllowDevelopment) {
         Ok(settings) => settings,
         Err(message) => return fail(&message),
     };
     if settings.peppers.is_development {
-        eprintln!("注意: VERIFIER_PEPPERS が未設定のため、開発用の pepper を使います（デモ専用。本番では使わないでください）");
+        eprintln!(
+            "注意: VERIFIER_PEPPERS が未設定のため、開発用の pepper を使います（デモ専用。本番では使わないでください）"
+        );
     }
     let result = match cli.store.store {
         StoreKind::Memory => match MemoryStore::load(&cli.store.certificates) {
@@ -129,13 +136,25 @@ async fn run<S: CertificateStore + Persist>(store: S, cli: &Cli, settings: Setti
             }
             Ok(())
         }
-        Command::SetStatus { number, status, date, note } => {
+        Command::SetStatus {
+            number,
+            status,
+            date,
+            note,
+        } => {
             let parsed = CertificateNumber::parse(number).map_err(|e| e.message)?;
-            let status = Status::parse(status).ok_or(format!("状態「{status}」はありません（有効・変更あり・解約・失効）"))?;
-            let date = date.clone().unwrap_or_else(|| admin::format_unix(now)[..10].to_string());
+            let status =
+                Status::parse(status).ok_or(format!("状態「{status}」はありません（有効・変更あり・解約・失効）"))?;
+            let date = date
+                .clone()
+                .unwrap_or_else(|| admin::format_unix(now)[..10].to_string());
             let certificate = admin::set_status(&store, &parsed, status, &date, note).await?;
             store.persist(&cli.store.certificates)?;
-            println!("{} の状態を {} にしました", certificate.certificate_number, certificate.status.name());
+            println!(
+                "{} の状態を {} にしました",
+                certificate.certificate_number,
+                certificate.status.name()
+            );
             Ok(())
         }
         Command::History { number } => {
@@ -149,17 +168,29 @@ async fn run<S: CertificateStore + Persist>(store: S, cli: &Cli, settings: Setti
     }
 }
 
-async fn serve<S: CertificateStore>(store: S, settings: Settings, addr: SocketAddr, site: Option<&Path>) -> Result<(), String> {
+async fn serve<S: CertificateStore>(
+    store: S,
+    settings: Settings,
+    addr: SocketAddr,
+    site: Option<&Path>,
+) -> Result<(), String> {
     let mut verifier = Verifier::new(store, settings.peppers);
     verifier.policy = settings.policy;
     verifier.audit_retention_secs = settings.audit_retention_secs;
     let api = router(Arc::new(verifier), settings.http);
     let app = match site {
         Some(dir) if dir.join("index.html").is_file() => router_with_site(api, dir),
-        Some(dir) => return Err(format!("{} にサイトがありません。先に generator build を実行してください", dir.display())),
+        Some(dir) => {
+            return Err(format!(
+                "{} にサイトがありません。先に generator build を実行してください",
+                dir.display()
+            ))
+        }
         None => api,
     };
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("{addr}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("{addr}: {e}"))?;
     eprintln!("http://{addr}/ で待ち受けています（API: POST /api/verify）");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

@@ -62,7 +62,9 @@ where
 
 fn number_attr(item: &HashMap<String, AttributeValue>, name: &str) -> Result<u64, StoreError> {
     match item.get(name) {
-        Some(AttributeValue::N(text)) => text.parse().map_err(|_| StoreError::Corrupt(format!("{name} is not a number"))),
+        Some(AttributeValue::N(text)) => text
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("{name} is not a number"))),
         _ => Err(StoreError::Corrupt(format!("{name} is missing"))),
     }
 }
@@ -76,7 +78,10 @@ fn string_attr<'a>(item: &'a HashMap<String, AttributeValue>, name: &str) -> Res
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> DynamoStore {
-        DynamoStore { client, table: table.into() }
+        DynamoStore {
+            client,
+            table: table.into(),
+        }
     }
 
     /// From the standard AWS configuration (`AWS_ENDPOINT_URL` points it at a local server).
@@ -93,9 +98,19 @@ impl DynamoStore {
     pub async fn create_table(&self) -> Result<(), StoreError> {
         let (pk_name, sk_name, ttl_name) = TABLE_ATTRIBUTES;
         let attribute = |name: &str| {
-            AttributeDefinition::builder().attribute_name(name).attribute_type(ScalarAttributeType::S).build().map_err(unavailable)
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .map_err(unavailable)
         };
-        let key = |name: &str, kind: KeyType| KeySchemaElement::builder().attribute_name(name).key_type(kind).build().map_err(unavailable);
+        let key = |name: &str, kind: KeyType| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(kind)
+                .build()
+                .map_err(unavailable)
+        };
         self.client
             .create_table()
             .table_name(&self.table)
@@ -107,8 +122,18 @@ impl DynamoStore {
             .send()
             .await
             .map_err(unavailable)?;
-        let ttl = TimeToLiveSpecification::builder().attribute_name(ttl_name).enabled(true).build().map_err(unavailable)?;
-        self.client.update_time_to_live().table_name(&self.table).time_to_live_specification(ttl).send().await.map_err(unavailable)?;
+        let ttl = TimeToLiveSpecification::builder()
+            .attribute_name(ttl_name)
+            .enabled(true)
+            .build()
+            .map_err(unavailable)?;
+        self.client
+            .update_time_to_live()
+            .table_name(&self.table)
+            .time_to_live_specification(ttl)
+            .send()
+            .await
+            .map_err(unavailable)?;
         Ok(())
     }
 
@@ -132,18 +157,27 @@ impl DynamoStore {
 }
 
 fn wall_clock_nanos() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
 }
 
 fn decode_certificate(item: &HashMap<String, AttributeValue>) -> Result<StoredCertificate, StoreError> {
     let certificate: Certificate =
         serde_json::from_str(string_attr(item, "data")?).map_err(|e| StoreError::Corrupt(format!("data: {e}")))?;
     let key_hash = KeyHash::decode(string_attr(item, "key_hash")?).ok_or(StoreError::Corrupt("key_hash".into()))?;
-    Ok(StoredCertificate { certificate, key_hash, version: number_attr(item, "version")? })
+    Ok(StoredCertificate {
+        certificate,
+        key_hash,
+        version: number_attr(item, "version")?,
+    })
 }
 
 fn encode_certificate(certificate: &Certificate) -> Result<AttributeValue, StoreError> {
-    serde_json::to_string(certificate).map(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_json::to_string(certificate)
+        .map(s)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 impl CertificateStore for DynamoStore {
@@ -161,7 +195,12 @@ impl CertificateStore for DynamoStore {
         output.item.as_ref().map(decode_certificate).transpose()
     }
 
-    async fn insert(&self, number: &CertificateNumber, certificate: &Certificate, key_hash: &KeyHash) -> Result<(), StoreError> {
+    async fn insert(
+        &self,
+        number: &CertificateNumber,
+        certificate: &Certificate,
+        key_hash: &KeyHash,
+    ) -> Result<(), StoreError> {
         let result = self
             .client
             .put_item()
@@ -181,7 +220,12 @@ impl CertificateStore for DynamoStore {
         }
     }
 
-    async fn update(&self, number: &CertificateNumber, certificate: &Certificate, expected_version: u64) -> Result<(), StoreError> {
+    async fn update(
+        &self,
+        number: &CertificateNumber,
+        certificate: &Certificate,
+        expected_version: u64,
+    ) -> Result<(), StoreError> {
         let result = self
             .client
             .update_item()
@@ -269,7 +313,12 @@ impl CertificateStore for DynamoStore {
         Err(StoreError::Contention)
     }
 
-    async fn release_attempt(&self, number: &CertificateNumber, scope: &ThrottleScope, now: u64) -> Result<(), StoreError> {
+    async fn release_attempt(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+        now: u64,
+    ) -> Result<(), StoreError> {
         let result = self
             .client
             .update_item()
@@ -307,7 +356,15 @@ impl CertificateStore for DynamoStore {
             .table_name(&self.table)
             .item("PK", pk(number))
             // Look-ups within one second keep their order through the wall clock's nanoseconds.
-            .item("SK", s(format!("AUDIT#{:020}#{:020}#{}", record.at, wall_clock_nanos(), hex(&random))))
+            .item(
+                "SK",
+                s(format!(
+                    "AUDIT#{:020}#{:020}#{}",
+                    record.at,
+                    wall_clock_nanos(),
+                    hex(&random)
+                )),
+            )
             .item("at", n(record.at))
             .item("outcome", s(record.outcome.as_str()))
             .item("caller", s(&record.caller))
@@ -337,7 +394,8 @@ impl CertificateStore for DynamoStore {
             for item in output.items() {
                 let record = AuditRecord {
                     at: number_attr(item, "at")?,
-                    outcome: AuditOutcome::parse(string_attr(item, "outcome")?).ok_or(StoreError::Corrupt("outcome".into()))?,
+                    outcome: AuditOutcome::parse(string_attr(item, "outcome")?)
+                        .ok_or(StoreError::Corrupt("outcome".into()))?,
                     caller: string_attr(item, "caller")?.to_string(),
                     expires_at: number_attr(item, TABLE_ATTRIBUTES.2)?,
                 };

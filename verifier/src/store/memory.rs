@@ -63,7 +63,14 @@ impl MemoryStore {
                 if state.certificates.contains_key(&number) {
                     return Err(format!("{where_}: duplicate certificate number {number}"));
                 }
-                state.certificates.insert(number, StoredCertificate { certificate: entry.certificate, key_hash, version: 1 });
+                state.certificates.insert(
+                    number,
+                    StoredCertificate {
+                        certificate: entry.certificate,
+                        key_hash,
+                        version: 1,
+                    },
+                );
             }
         }
         Ok(store)
@@ -76,7 +83,13 @@ impl MemoryStore {
             .certificates
             .iter()
             .map(|(number, stored)| {
-                (number.clone(), CertificateFileEntry { key_hash: stored.key_hash.encode(), certificate: stored.certificate.clone() })
+                (
+                    number.clone(),
+                    CertificateFileEntry {
+                        key_hash: stored.key_hash.encode(),
+                        certificate: stored.certificate.clone(),
+                    },
+                )
             })
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -84,7 +97,9 @@ impl MemoryStore {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, State>, StoreError> {
-        self.state.lock().map_err(|_| StoreError::Unavailable("memory store lock poisoned".into()))
+        self.state
+            .lock()
+            .map_err(|_| StoreError::Unavailable("memory store lock poisoned".into()))
     }
 }
 
@@ -93,17 +108,31 @@ impl CertificateStore for MemoryStore {
         Ok(self.lock()?.certificates.get(number).cloned())
     }
 
-    async fn insert(&self, number: &CertificateNumber, certificate: &Certificate, key_hash: &KeyHash) -> Result<(), StoreError> {
+    async fn insert(
+        &self,
+        number: &CertificateNumber,
+        certificate: &Certificate,
+        key_hash: &KeyHash,
+    ) -> Result<(), StoreError> {
         let mut state = self.lock()?;
         if state.certificates.contains_key(number) {
             return Err(StoreError::AlreadyExists);
         }
-        let stored = StoredCertificate { certificate: certificate.clone(), key_hash: key_hash.clone(), version: 1 };
+        let stored = StoredCertificate {
+            certificate: certificate.clone(),
+            key_hash: key_hash.clone(),
+            version: 1,
+        };
         state.certificates.insert(number.clone(), stored);
         Ok(())
     }
 
-    async fn update(&self, number: &CertificateNumber, certificate: &Certificate, expected_version: u64) -> Result<(), StoreError> {
+    async fn update(
+        &self,
+        number: &CertificateNumber,
+        certificate: &Certificate,
+        expected_version: u64,
+    ) -> Result<(), StoreError> {
         let mut state = self.lock()?;
         let stored = state.certificates.get_mut(number).ok_or(StoreError::NotFound)?;
         if stored.version != expected_version {
@@ -129,9 +158,15 @@ impl CertificateStore for MemoryStore {
         let window = state
             .throttles
             .entry((number.clone(), scope.clone()))
-            .or_insert(Window { attempts: 0, ends_at: 0 });
+            .or_insert(Window {
+                attempts: 0,
+                ends_at: 0,
+            });
         if window.ends_at <= now {
-            *window = Window { attempts: 1, ends_at: now + window_secs };
+            *window = Window {
+                attempts: 1,
+                ends_at: now + window_secs,
+            };
             return Ok(Reservation::Granted);
         }
         if window.attempts >= limit {
@@ -141,7 +176,12 @@ impl CertificateStore for MemoryStore {
         Ok(Reservation::Granted)
     }
 
-    async fn release_attempt(&self, number: &CertificateNumber, scope: &ThrottleScope, now: u64) -> Result<(), StoreError> {
+    async fn release_attempt(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+        now: u64,
+    ) -> Result<(), StoreError> {
         let mut state = self.lock()?;
         if let Some(window) = state.throttles.get_mut(&(number.clone(), scope.clone())) {
             if window.ends_at > now && window.attempts > 0 {
@@ -171,7 +211,11 @@ impl CertificateStore for MemoryStore {
 
     async fn audit_history(&self, number: &CertificateNumber, now: u64) -> Result<Vec<AuditRecord>, StoreError> {
         let state = self.lock()?;
-        Ok(state.audit.get(number).map(|records| records.iter().filter(|r| r.expires_at > now).cloned().collect()).unwrap_or_default())
+        Ok(state
+            .audit
+            .get(number)
+            .map(|records| records.iter().filter(|r| r.expires_at > now).cloned().collect())
+            .unwrap_or_default())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

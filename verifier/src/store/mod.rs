@@ -47,7 +47,9 @@ impl ThrottleScope {
 pub enum Reservation {
     Granted,
     /// No more attempts until this Unix time.
-    Locked { until: u64 },
+    Locked {
+        until: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +70,9 @@ impl AuditOutcome {
     }
 
     pub fn parse(text: &str) -> Option<AuditOutcome> {
-        [AuditOutcome::Verified, AuditOutcome::Refused, AuditOutcome::Locked].into_iter().find(|o| o.as_str() == text)
+        [AuditOutcome::Verified, AuditOutcome::Refused, AuditOutcome::Locked]
+            .into_iter()
+            .find(|o| o.as_str() == text)
     }
 }
 
@@ -110,7 +114,10 @@ impl std::error::Error for StoreError {}
 /// The operations the verifier and the admin commands need. Every throttle operation is
 /// atomic: concurrent callers never slip past a limit.
 pub trait CertificateStore: Send + Sync + 'static {
-    fn get(&self, number: &CertificateNumber) -> impl Future<Output = Result<Option<StoredCertificate>, StoreError>> + Send;
+    fn get(
+        &self,
+        number: &CertificateNumber,
+    ) -> impl Future<Output = Result<Option<StoredCertificate>, StoreError>> + Send;
 
     /// Adds a certificate; `AlreadyExists` if the number is taken.
     fn insert(

@@ -22,7 +22,10 @@ pub struct MotoServer {
 
 impl MotoServer {
     pub fn start() -> MotoServer {
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
         let child = Command::new("moto_server")
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
@@ -33,10 +36,16 @@ impl MotoServer {
             });
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not listen on 127.0.0.1:{port} within 30 s");
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not listen on 127.0.0.1:{port} within 30 s"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
-        MotoServer { child, endpoint: format!("http://127.0.0.1:{port}") }
+        MotoServer {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
     }
 
     pub fn client(&self) -> aws_sdk_dynamodb::Client {
@@ -90,12 +99,18 @@ pub fn sample_certificate(number: &str) -> Certificate {
         certificate_number: number.to_string(),
         guarantee_kind: GuaranteeKind::Advance,
         orderer: "芦屋町長".into(),
-        contractor: Party { name: "テスト建設株式会社".into(), address: "福岡県遠賀郡芦屋町".into() },
+        contractor: Party {
+            name: "テスト建設株式会社".into(),
+            address: "福岡県遠賀郡芦屋町".into(),
+        },
         work_name: "町道テスト線改良工事".into(),
         work_location: "芦屋町地内".into(),
         contract_amount: 10_000_000,
         guarantee_amount: 4_000_000,
-        guarantee_period: Period { from: "2026-04-01".into(), to: "2027-03-31".into() },
+        guarantee_period: Period {
+            from: "2026-04-01".into(),
+            to: "2027-03-31".into(),
+        },
         issued_on: "2026-04-01".into(),
         status: Status::Valid,
         history: Vec::new(),

@@ -25,7 +25,11 @@ pub struct Observed {
 
 impl Observed {
     pub fn new(inner: MemoryStore, behaviour: Behaviour) -> Observed {
-        Observed { inner, calls: Arc::new(AtomicUsize::new(0)), behaviour }
+        Observed {
+            inner,
+            calls: Arc::new(AtomicUsize::new(0)),
+            behaviour,
+        }
     }
 
     async fn enter(&self) -> Result<(), StoreError> {
@@ -46,11 +50,21 @@ impl CertificateStore for Observed {
         self.enter().await?;
         self.inner.get(number).await
     }
-    async fn insert(&self, number: &CertificateNumber, certificate: &Certificate, key_hash: &KeyHash) -> Result<(), StoreError> {
+    async fn insert(
+        &self,
+        number: &CertificateNumber,
+        certificate: &Certificate,
+        key_hash: &KeyHash,
+    ) -> Result<(), StoreError> {
         self.enter().await?;
         self.inner.insert(number, certificate, key_hash).await
     }
-    async fn update(&self, number: &CertificateNumber, certificate: &Certificate, expected_version: u64) -> Result<(), StoreError> {
+    async fn update(
+        &self,
+        number: &CertificateNumber,
+        certificate: &Certificate,
+        expected_version: u64,
+    ) -> Result<(), StoreError> {
         self.enter().await?;
         self.inner.update(number, certificate, expected_version).await
     }
@@ -65,7 +79,12 @@ impl CertificateStore for Observed {
         self.enter().await?;
         self.inner.reserve_attempt(number, scope, limit, window_secs, now).await
     }
-    async fn release_attempt(&self, number: &CertificateNumber, scope: &ThrottleScope, now: u64) -> Result<(), StoreError> {
+    async fn release_attempt(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+        now: u64,
+    ) -> Result<(), StoreError> {
         self.enter().await?;
         self.inner.release_attempt(number, scope, now).await
     }

@@ -1,0 +1,176 @@
+// The orderer's form: posts to /api/verify on the same origin and shows the certificate, the
+// uniform refusal or the lock. No dependencies; everything is built with textContent.
+(function () {
+  "use strict";
+  var form = document.getElementById("verify-form");
+  if (!form) return;
+  var numberInput = document.getElementById("certificate-number");
+  var keyInput = document.getElementById("auth-key");
+  var button = document.getElementById("verify-button");
+  var result = document.getElementById("result");
+  var fields = {
+    certificate_number: { input: numberInput, error: document.getElementById("number-error") },
+    auth_key: { input: keyInput, error: document.getElementById("key-error") }
+  };
+
+  // A notice may link to #number=…&key=…: the fragment never reaches a server or a log.
+  // It is removed from the address bar and history once read.
+  if (location.hash.length > 1) {
+    var params = new URLSearchParams(location.hash.slice(1));
+    if (params.get("number")) numberInput.value = params.get("number");
+    if (params.get("key")) keyInput.value = params.get("key");
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function clearErrors() {
+    Object.keys(fields).forEach(function (name) {
+      fields[name].input.removeAttribute("aria-invalid");
+      fields[name].error.textContent = "";
+    });
+  }
+
+  function show(nodes, focusTarget) {
+    result.replaceChildren.apply(result, nodes);
+    if (focusTarget) {
+      focusTarget.setAttribute("tabindex", "-1");
+      focusTarget.focus();
+    }
+  }
+
+  function message(kind, title, text) {
+    var box = el("div", null, "message message-" + kind);
+    box.setAttribute("role", kind === "ok" ? "status" : "alert");
+    var heading = el("h2", title);
+    box.append(heading, el("p", text));
+    show([box], heading);
+  }
+
+  var eraFormat = new Intl.DateTimeFormat("ja-JP-u-ca-japanese", { era: "long", year: "numeric", timeZone: "UTC" });
+  function japaneseDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!m) return iso || "";
+    var date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    var era = eraFormat.format(date).replace(/^(\D+)1年$/, "$1元年");
+    return era + "(" + m[1] + "年)" + (+m[2]) + "月" + (+m[3]) + "日";
+  }
+
+  function yen(amount) {
+    return typeof amount === "number" ? amount.toLocaleString("ja-JP") + "円" : "";
+  }
+
+  function showCertificate(c) {
+    var warning = c.status === "解約" || c.status === "失効";
+    var nodes = [];
+    var statusBox = el("div", null, "message " + (warning ? "message-error" : c.status === "変更あり" ? "message-warning" : "message-ok"));
+    statusBox.setAttribute("role", warning ? "alert" : "status");
+    var heading = el("h2", "状態：" + c.status);
+    statusBox.append(heading);
+    if (warning) {
+      statusBox.append(el("p", "この電子証書は" + c.status + "されています。保証は有効ではありません。受注者にご確認ください。"));
+    } else if (c.status === "変更あり") {
+      statusBox.append(el("p", "この電子証書には変更があります。下の履歴をご確認ください。"));
+    } else {
+      statusBox.append(el("p", "この電子証書は有効です。"));
+    }
+    nodes.push(statusBox);
+
+    var table = el("table", null, "certificate");
+    table.append(el("caption", "電子証書の内容"));
+    var body = el("tbody");
+    var rows = [
+      ["保証契約番号", c.certificate_number],
+      ["状態", c.status],
+      ["保証の種類", c.guarantee_kind],
+      ["発注者", c.orderer],
+      ["受注者", (c.contractor && c.contractor.name) + "（" + (c.contractor && c.contractor.address) + "）"],
+      ["工事名・業務名", c.work_name],
+      ["工事場所", c.work_location],
+      ["契約金額", yen(c.contract_amount)],
+      ["保証金額", yen(c.guarantee_amount)],
+      ["保証期間", c.guarantee_period ? japaneseDate(c.guarantee_period.from) + " 〜 " + japaneseDate(c.guarantee_period.to) : ""],
+      ["発行日", japaneseDate(c.issued_on)]
+    ];
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      var th = el("th", row[0]);
+      th.setAttribute("scope", "row");
+      var td = el("td", row[1]);
+      if (row[0] === "状態") td.append(" ", el("strong", warning ? "（注意）" : ""));
+      tr.append(th, td);
+      body.append(tr);
+    });
+    table.append(body);
+    nodes.push(table);
+
+    if (c.history && c.history.length) {
+      nodes.push(el("h3", "履歴"));
+      var list = el("ol", null, "history");
+      c.history.forEach(function (h) {
+        list.append(el("li", japaneseDate(h.date) + "　" + h.status + (h.note ? "　" + h.note : "")));
+      });
+      nodes.push(list);
+    }
+    var print = el("button", "この内容を印刷する", "secondary");
+    print.type = "button";
+    print.addEventListener("click", function () { window.print(); });
+    nodes.push(print);
+    show(nodes, heading);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearErrors();
+    var payload = { certificate_number: numberInput.value, auth_key: keyInput.value };
+    var missing = Object.keys(payload).filter(function (name) { return !payload[name].trim(); });
+    if (missing.length) {
+      missing.forEach(function (name) {
+        fields[name].input.setAttribute("aria-invalid", "true");
+        fields[name].error.textContent = name === "auth_key" ? "認証キーを入力してください。" : "保証契約番号を入力してください。";
+      });
+      fields[missing[0]].input.focus();
+      return;
+    }
+    button.disabled = true;
+    result.replaceChildren(el("p", "確認しています…"));
+    fetch(form.getAttribute("data-api"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(payload),
+      credentials: "same-origin",
+      cache: "no-store"
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        var error = body.error || {};
+        if (response.ok && body.certificate) {
+          showCertificate(body.certificate);
+        } else if (response.status === 400 && fields[error.field]) {
+          var field = fields[error.field];
+          field.input.setAttribute("aria-invalid", "true");
+          field.error.textContent = error.message;
+          result.replaceChildren();
+          field.input.focus();
+        } else if (response.status === 404) {
+          message("error", "確認できませんでした", error.message || "保証契約番号または認証キーが正しくありません。");
+        } else if (response.status === 429) {
+          var seconds = parseInt(response.headers.get("Retry-After") || "0", 10);
+          var at = new Date(Date.now() + seconds * 1000);
+          var time = at.toLocaleTimeString("ja-JP", { hour: "2-digit", minute: "2-digit" });
+          message("warning", "確認を一時停止しています", (error.message || "しばらくしてからお試しください。") + "（" + time + "頃から再開できます）");
+        } else {
+          message("error", "ただいま確認できません", error.message || "しばらくしてからもう一度お試しください。");
+        }
+      });
+    }).catch(function () {
+      message("error", "通信できませんでした", "ネットワークの接続を確認して、もう一度お試しください。");
+    }).then(function () {
+      button.disabled = false;
+    });
+  });
+})();

@@ -1,0 +1,52 @@
+// Shared set-up: Debian's Chromium through playwright-core, against the server that
+// tests/site-checks.sh started (BASE_URL), and the generated site (SITE_DIR).
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const BASE_URL = process.env.BASE_URL || "http://127.0.0.1:8787";
+export const SITE_DIR = process.env.SITE_DIR || "../../public";
+export const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROME_PATH || "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+/** Every page the sitemap lists, as local paths, plus the 404 page. */
+export function sitePaths() {
+  const sitemap = readFileSync(join(SITE_DIR, "sitemap.xml"), "utf8");
+  const paths = [...sitemap.matchAll(/<loc>https?:\/\/[^/]+(\/[^<]*)<\/loc>/g)].map((m) => m[1]);
+  if (paths.length < 4) throw new Error(`sitemap lists too few pages: ${paths}`);
+  return [...paths, "/404.html"];
+}
+
+export function municipalityPaths() {
+  return sitePaths().filter((p) => p !== "/" && p !== "/verify/" && p !== "/404.html");
+}
+
+/** Opens a page and records console errors, failed requests and requests to other origins. */
+export async function open(browser, path, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: "ja-JP" });
+  const page = await context.newPage();
+  const problems = [];
+  const origin = new URL(BASE_URL).origin;
+  page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console: ${msg.text()}`); });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) => problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("request", (req) => {
+    const url = req.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:")) problems.push(`other origin: ${url}`);
+  });
+  const response = await page.goto(BASE_URL + path, { waitUntil: "load" });
+  return { context, page, problems, response };
+}
+
+/** The number of pages in a PDF Chromium printed. */
+export function pdfPageCount(buffer) {
+  return (buffer.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+}
