@@ -57,7 +57,7 @@ pub async fn set_status<S: CertificateStore>(
             .await
             .map_err(|e| e.to_string())?
             .ok_or(format!("保証契約番号 {number} はありません"))?;
-        let mut certificate = stored.certificate;
+        let mut certificate = (*stored.certificate).clone();
         certificate.status = status;
         certificate.history.push(HistoryEntry {
             date: date.to_string(),

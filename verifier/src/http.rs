@@ -216,7 +216,7 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
     let caller = caller_address(&parts, state.config.trusted_proxy_hops);
     match tokio::time::timeout(state.config.timeout, state.verifier.verify(&number, &key, &caller)).await {
         Ok(Ok(Outcome::Verified(certificate))) => {
-            Json(json!({ "status": "verified", "certificate": certificate })).into_response()
+            Json(json!({ "status": "verified", "certificate": &*certificate })).into_response()
         }
         Ok(Ok(Outcome::Refused)) => error(StatusCode::NOT_FOUND, "not_verified", REFUSAL_MESSAGE, None),
         Ok(Ok(Outcome::Locked { retry_after })) => {

@@ -58,7 +58,7 @@ impl Clock for SystemClock {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The key matches: the certificate, whatever its status.
-    Verified(Box<Certificate>),
+    Verified(Arc<Certificate>),
     /// Unknown number or wrong key: indistinguishable by design.
     Refused,
     /// Too many failures; try again after this many seconds.
@@ -141,7 +141,7 @@ impl<S: CertificateStore> Verifier<S> {
             self.store.release_attempt(number, &mine, now).await?;
             self.store.release_attempt(number, &everyone, now).await?;
             if let Some(stored) = stored {
-                return Ok(Outcome::Verified(Box::new(stored.certificate)));
+                return Ok(Outcome::Verified(stored.certificate));
             }
         }
         Ok(Outcome::Refused)

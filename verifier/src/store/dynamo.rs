@@ -11,6 +11,7 @@
 //! the clock instead of trusting that an expired item is gone.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{
@@ -168,7 +169,7 @@ fn decode_certificate(item: &HashMap<String, AttributeValue>) -> Result<StoredCe
         serde_json::from_str(string_attr(item, "data")?).map_err(|e| StoreError::Corrupt(format!("data: {e}")))?;
     let key_hash = KeyHash::decode(string_attr(item, "key_hash")?).ok_or(StoreError::Corrupt("key_hash".into()))?;
     Ok(StoredCertificate {
-        certificate,
+        certificate: Arc::new(certificate),
         key_hash,
         version: number_attr(item, "version")?,
     })

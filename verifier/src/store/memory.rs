@@ -1,9 +1,9 @@
 //! The embedded store: everything in process memory, certificates loaded from a YAML file.
 //! It is the default for local use and the demo, not a test double: it obeys the same suite.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -16,11 +16,14 @@ use crate::normalize::CertificateNumber;
 /// expired ones are dropped.
 const PRUNE_AT: usize = 100_000;
 
+/// The embedded store lives in one process's memory; the durable audit trail is DynamoDB's.
+const AUDIT_CAP: usize = 10_000;
+
 #[derive(Default)]
 struct State {
     certificates: HashMap<CertificateNumber, StoredCertificate>,
     throttles: HashMap<(CertificateNumber, ThrottleScope), Window>,
-    audit: HashMap<CertificateNumber, Vec<AuditRecord>>,
+    audit: HashMap<CertificateNumber, VecDeque<AuditRecord>>,
 }
 
 #[derive(Clone, Copy)]
@@ -66,7 +69,7 @@ impl MemoryStore {
                 state.certificates.insert(
                     number,
                     StoredCertificate {
-                        certificate: entry.certificate,
+                        certificate: Arc::new(entry.certificate),
                         key_hash,
                         version: 1,
                     },
@@ -87,7 +90,7 @@ impl MemoryStore {
                     number.clone(),
                     CertificateFileEntry {
                         key_hash: stored.key_hash.encode(),
-                        certificate: stored.certificate.clone(),
+                        certificate: (*stored.certificate).clone(),
                     },
                 )
             })
@@ -119,7 +122,7 @@ impl CertificateStore for MemoryStore {
             return Err(StoreError::AlreadyExists);
         }
         let stored = StoredCertificate {
-            certificate: certificate.clone(),
+            certificate: Arc::new(certificate.clone()),
             key_hash: key_hash.clone(),
             version: 1,
         };
@@ -138,7 +141,7 @@ impl CertificateStore for MemoryStore {
         if stored.version != expected_version {
             return Err(StoreError::Contention);
         }
-        stored.certificate = certificate.clone();
+        stored.certificate = Arc::new(certificate.clone());
         stored.version += 1;
         Ok(())
     }
@@ -203,9 +206,13 @@ impl CertificateStore for MemoryStore {
     async fn append_audit(&self, number: &CertificateNumber, record: &AuditRecord) -> Result<(), StoreError> {
         let mut state = self.lock()?;
         let records = state.audit.entry(number.clone()).or_default();
-        // Expired records go when a number is touched again, as TTL deletion would.
-        records.retain(|r| r.expires_at > record.at);
-        records.push(record.clone());
+        // Records arrive in time order with one retention, so the expired ones are at the front
+        // and go when the number is touched again, as TTL deletion would; a process-local log
+        // also keeps at most the newest AUDIT_CAP per number.
+        while records.front().is_some_and(|r| r.expires_at <= record.at) || records.len() >= AUDIT_CAP {
+            records.pop_front();
+        }
+        records.push_back(record.clone());
         Ok(())
     }
 

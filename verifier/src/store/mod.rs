@@ -5,6 +5,7 @@ mod dynamo;
 mod memory;
 
 use std::future::Future;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,8 @@ pub use memory::MemoryStore;
 /// optimistic updates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCertificate {
-    pub certificate: Certificate,
+    /// Shared, so a look-up costs the same whether or not the key turns out to match.
+    pub certificate: Arc<Certificate>,
     pub key_hash: KeyHash,
     pub version: u64,
 }

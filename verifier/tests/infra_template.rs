@@ -1,0 +1,85 @@
+//! The deployment template agrees with the code: the table the DynamoDB store expects, the
+//! permissions it uses, and a CDN that lets every API status through.
+
+use std::path::Path;
+
+use serde_yaml::Value;
+use verifier::store::TABLE_ATTRIBUTES;
+
+fn template() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/template.yaml");
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn table_matches_the_dynamodb_store() {
+    let t = template();
+    let table = &t["Resources"]["CertificateTable"]["Properties"];
+    let (pk, sk, ttl) = TABLE_ATTRIBUTES;
+    let keys: Vec<(&str, &str)> = table["KeySchema"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|k| (k["AttributeName"].as_str().unwrap(), k["KeyType"].as_str().unwrap()))
+        .collect();
+    assert_eq!(keys, vec![(pk, "HASH"), (sk, "RANGE")]);
+    assert_eq!(table["TimeToLiveSpecification"]["AttributeName"].as_str(), Some(ttl));
+    assert_eq!(table["BillingMode"].as_str(), Some("PAY_PER_REQUEST"));
+    assert_eq!(
+        table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"].as_bool(),
+        Some(true)
+    );
+}
+
+#[test]
+fn the_function_may_do_exactly_what_the_store_does() {
+    let t = template();
+    let statement = &t["Resources"]["VerifierRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0];
+    let mut actions = strings(&statement["Action"]);
+    actions.sort();
+    assert_eq!(
+        actions,
+        [
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem"
+        ]
+    );
+    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/dynamo.rs")).unwrap();
+    let verifier_calls = source.split("impl CertificateStore for DynamoStore").nth(1).unwrap();
+    for call in [".get_item()", ".put_item()", ".update_item()", ".query()"] {
+        assert!(verifier_calls.contains(call), "{call}");
+    }
+    for admin_only in [".scan()", ".delete_item()", ".batch_write_item()"] {
+        assert!(
+            !verifier_calls.contains(admin_only),
+            "{admin_only} would need a wider policy"
+        );
+    }
+}
+
+#[test]
+fn the_cdn_never_rewrites_an_api_status() {
+    let t = template();
+    let config = &t["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
+    let codes: Vec<u64> = config["CustomErrorResponses"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|r| r["ErrorCode"].as_u64().unwrap())
+        .collect();
+    assert_eq!(codes, vec![403], "only S3's 403 for a missing page is rewritten");
+    let env = &t["Resources"]["VerifierFunction"]["Properties"]["Environment"]["Variables"];
+    assert_eq!(env["VERIFIER_TRUSTED_PROXY_HOPS"].as_str(), Some("1"));
+    assert!(env.get("VERIFIER_PEPPERS").is_some());
+}
