@@ -11,5 +11,8 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== Rust tests (generator, verifier on the embedded store and on moto_server)"
 cargo test --workspace
 
+echo "== infra template (cfn-lint)"
+cfn-lint infra/template.yaml && echo "cfn-lint: infra/template.yaml passes"
+
 echo "== site build and browser, HTML and weight checks"
 bash tests/site-checks.sh
