@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ReturnValue, ScalarAttributeType,
     TimeToLiveSpecification,
@@ -89,6 +90,15 @@ impl DynamoStore {
     pub async fn from_env(table: impl Into<String>) -> DynamoStore {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         DynamoStore::new(Client::new(&config), table)
+    }
+
+    /// An update of one item of `number`'s partition.
+    fn update_at(&self, number: &CertificateNumber, sort_key: AttributeValue) -> UpdateItemFluentBuilder {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("PK", pk(number))
+            .key("SK", sort_key)
     }
 
     pub fn table(&self) -> &str {
@@ -228,11 +238,7 @@ impl CertificateStore for DynamoStore {
         expected_version: u64,
     ) -> Result<(), StoreError> {
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("PK", pk(number))
-            .key("SK", s(CERT_SK))
+            .update_at(number, s(CERT_SK))
             .update_expression("SET #data = :data, #version = :next")
             .condition_expression("#version = :expected")
             .expression_attribute_names("#data", "data")
@@ -263,11 +269,7 @@ impl CertificateStore for DynamoStore {
         for _ in 0..RESERVE_ROUNDS {
             // 1. A live window with room: one more attempt, atomically.
             let counted = self
-                .client
-                .update_item()
-                .table_name(&self.table)
-                .key("PK", pk(number))
-                .key("SK", s(scope.sort_key()))
+                .update_at(number, s(scope.sort_key()))
                 .update_expression("ADD attempts :one")
                 .condition_expression("window_end > :now AND attempts < :limit")
                 .expression_attribute_values(":one", n(1))
@@ -284,11 +286,7 @@ impl CertificateStore for DynamoStore {
             // 2. No window, or an expired one (TTL may not have deleted it yet): start afresh.
             let end = now + window_secs;
             let started = self
-                .client
-                .update_item()
-                .table_name(&self.table)
-                .key("PK", pk(number))
-                .key("SK", s(scope.sort_key()))
+                .update_at(number, s(scope.sort_key()))
                 .update_expression("SET attempts = :one, window_end = :end, #ttl = :ttl")
                 .condition_expression("attribute_not_exists(PK) OR window_end <= :now")
                 .expression_attribute_names("#ttl", TABLE_ATTRIBUTES.2)
@@ -321,11 +319,7 @@ impl CertificateStore for DynamoStore {
         now: u64,
     ) -> Result<(), StoreError> {
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("PK", pk(number))
-            .key("SK", s(scope.sort_key()))
+            .update_at(number, s(scope.sort_key()))
             .update_expression("ADD attempts :minus")
             .condition_expression("window_end > :now AND attempts > :zero")
             .expression_attribute_values(":minus", n(-1))
