@@ -56,7 +56,9 @@ fn the_function_may_do_exactly_what_the_store_does() {
         ]
     );
     let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/dynamo.rs")).unwrap();
-    let verifier_calls = source.split("impl CertificateStore for DynamoStore").nth(1).unwrap();
+    // Everything but `create_table`, which only the admin CLI runs against a local server.
+    let verifier_calls = source.split("pub async fn create_table").next().unwrap().to_string()
+        + source.split("impl CertificateStore for DynamoStore").nth(1).unwrap();
     for call in [".get_item()", ".put_item()", ".update_item()", ".query()"] {
         assert!(verifier_calls.contains(call), "{call}");
     }
