@@ -47,24 +47,19 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
         |path: &Path, source: &str, errors: &mut Diagnostics| errors.extend(lint_glossary(path, source, &glossary));
 
     let site_path = dir.join("site.yaml");
-    let site = match read(&site_path) {
-        Ok(source) => {
-            lint(&site_path, &source, &mut errors);
-            yaml::parse::<SiteConfig>(&site_path, &source)
-                .map_err(|e| errors.push(e))
-                .ok()
-        }
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
-    if let Some(site) = &site {
+    let site_source = read(&site_path).map_err(|e| errors.push(e)).ok();
+    let site = site_source.as_deref().and_then(|source| {
+        lint(&site_path, source, &mut errors);
+        yaml::parse::<SiteConfig>(&site_path, source)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
+    if let (Some(site), Some(source)) = (&site, &site_source) {
         for (field, value) in [("base_url", &site.base_url), ("verify_path", &site.verify_path)] {
             if !value.ends_with('/') {
                 errors.push(
                     Diagnostic::new(&site_path, format!("{field} は「/」で終わる必要があります"))
-                        .at(read(&site_path).ok().and_then(|s| yaml::locate(&s, field)))
+                        .at(yaml::locate(source, field))
                         .field(field)
                         .hint(format!("「{value}/」と書いてください")),
                 );
