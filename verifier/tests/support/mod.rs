@@ -1,4 +1,5 @@
-//! Shared test support: a real DynamoDB-compatible server (moto), fixtures, clocks.
+//! Shared test support: a real DynamoDB-compatible server (moto, one request at a time),
+//! fixtures, clocks.
 #![allow(dead_code)]
 
 pub mod stores;
@@ -14,7 +15,9 @@ use verifier::certificate::{Certificate, GuaranteeKind, Party, Period, Status};
 use verifier::service::Clock;
 use verifier::DynamoStore;
 
-/// `moto_server` on a free loopback port, stopped when dropped.
+/// moto on a free loopback port, stopped when dropped. It is started through
+/// `support/moto_serial.py`, which serves one request at a time: DynamoDB makes every
+/// conditional write atomic, and `moto_server`'s threaded server does not.
 pub struct MotoServer {
     child: Child,
     pub endpoint: String,
@@ -26,19 +29,25 @@ impl MotoServer {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let launcher = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/moto_serial.py");
+        let mut child = Command::new("python3")
+            .args([launcher, "127.0.0.1", &port.to_string()])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::inherit())
             .spawn()
             .unwrap_or_else(|e| {
-                panic!("moto_server could not start ({e}). Install it with: python3 -m pip install 'moto[server]'")
+                panic!("moto could not start ({e}). Install it with: python3 -m pip install 'moto[server]'")
             });
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "moto exited ({status}) before listening; install it with: python3 -m pip install 'moto[server]'"
+                );
+            }
             assert!(
                 Instant::now() < deadline,
-                "moto_server did not listen on 127.0.0.1:{port} within 30 s"
+                "moto did not listen on 127.0.0.1:{port} within 30 s (is moto[server] installed?)"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
