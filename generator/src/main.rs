@@ -7,7 +7,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "generator", version, about = "電子保証のご案内サイトを生成します")]
+#[command(
+    name = "generator",
+    version,
+    about = "電子保証のご案内サイトを生成します",
+    after_help = "環境変数:\n  SOURCE_DATE_EPOCH  --date を省略したときの基準日（UNIX 時刻、日本時間の日付として使います）"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -16,13 +21,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// サイトを生成し、出力先を丸ごと置き換えます（失敗したときは以前の出力を残します）
-    Build(cmd::SiteArgs),
+    Build(cmd::BuildArgs),
     /// すべての内容を検査します（何も書き込みません）
-    Check(cmd::SiteArgs),
+    Check(cmd::ContentArgs),
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    match cli_ja::parse::<Cli>().command {
         Command::Build(args) => cmd::build::run(&args),
         Command::Check(args) => cmd::check::run(&args),
     }

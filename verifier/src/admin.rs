@@ -73,19 +73,32 @@ pub async fn set_status<S: CertificateStore>(
     Err("同時に更新されたため変更できませんでした。もう一度実行してください".into())
 }
 
-/// The 閲覧履歴 as text: one line per look-up.
+/// The 閲覧履歴 as text: one line per look-up, times in Japan Standard Time.
 pub async fn history<S: CertificateStore>(store: &S, number: &CertificateNumber, now: u64) -> Result<String, String> {
     let records: Vec<AuditRecord> = store.audit_history(number, now).await.map_err(|e| e.to_string())?;
     let mut out = String::new();
     for r in &records {
-        let _ = writeln!(out, "{}\t{}\t{}", format_unix(r.at), r.outcome.as_str(), r.caller);
+        let _ = writeln!(out, "{}\t{}\t{}", format_jst(r.at), r.outcome.as_str(), r.caller);
     }
     let _ = write!(out, "{} 件", records.len());
     Ok(out)
 }
 
-/// `2026-11-23T12:34:56Z`, without pulling a date crate into the Lambda for one line.
-pub fn format_unix(seconds: u64) -> String {
+const JST_OFFSET_SECS: u64 = 9 * 3600;
+
+/// `2026-11-24T01:55:00+09:00`: the orderers and the surety company live in Japan Standard Time.
+pub fn format_jst(seconds: u64) -> String {
+    format!("{}+09:00", civil(seconds + JST_OFFSET_SECS))
+}
+
+/// The calendar day in Japan, `2026-11-24`: the default date of a status change.
+pub fn jst_date(seconds: u64) -> String {
+    civil(seconds + JST_OFFSET_SECS)[..10].to_string()
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of a count of seconds since 1970 (no offset applied), without pulling
+/// a date crate into the Lambda for one line.
+fn civil(seconds: u64) -> String {
     let days = (seconds / 86_400) as i64;
     let rem = seconds % 86_400;
     // Civil-from-days (Howard Hinnant's algorithm).
@@ -99,7 +112,7 @@ pub fn format_unix(seconds: u64) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
@@ -112,8 +125,18 @@ mod tests {
 
     #[test]
     fn formats_unix_times() {
-        assert_eq!(format_unix(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_unix(1_795_437_296), "2026-11-23T12:34:56Z");
-        assert_eq!(format_unix(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(civil(0), "1970-01-01T00:00:00");
+        assert_eq!(civil(1_795_437_296), "2026-11-23T12:34:56");
+        assert_eq!(civil(951_782_400), "2000-02-29T00:00:00");
+    }
+
+    #[test]
+    fn japan_is_nine_hours_ahead() {
+        // 16:55 UTC on the 23rd is 01:55 on the 24th in Japan.
+        let late_evening_utc = 1_795_452_900;
+        assert_eq!(civil(late_evening_utc), "2026-11-23T16:55:00");
+        assert_eq!(format_jst(late_evening_utc), "2026-11-24T01:55:00+09:00");
+        assert_eq!(jst_date(late_evening_utc), "2026-11-24");
+        assert_eq!(jst_date(late_evening_utc - 2 * 3600), "2026-11-23");
     }
 }

@@ -6,6 +6,45 @@ use crate::http::HttpConfig;
 use crate::keys::Peppers;
 use crate::service::{Limit, ThrottlePolicy};
 
+/// Every environment variable the binaries read, with what it means: the `--help` text, and a
+/// test keeps it in step with [`Settings::from_lookup`].
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "VERIFIER_PEPPERS",
+        "id=secret,id=secret（先頭が現行、残りはローテーション中の旧 pepper）。ローカルで未設定なら開発用",
+    ),
+    ("VERIFIER_TABLE", "DynamoDB のテーブル名（既定 denshi-hosho）"),
+    ("VERIFIER_CALLER_FAILURES", "照会元・番号ごとの失敗の上限（既定 5）"),
+    ("VERIFIER_CALLER_WINDOW_SECS", "その期間（秒、既定 900）"),
+    ("VERIFIER_NUMBER_FAILURES", "番号ごと・全員合計の失敗の上限（既定 100）"),
+    ("VERIFIER_NUMBER_WINDOW_SECS", "その期間（秒、既定 3600）"),
+    ("VERIFIER_AUDIT_RETENTION_DAYS", "閲覧履歴の保存日数（既定 400）"),
+    (
+        "VERIFIER_TRUSTED_PROXY_HOPS",
+        "X-Forwarded-For に追記する信頼済みプロキシの数（既定 0、CloudFront の後ろでは 1）",
+    ),
+    (
+        "VERIFIER_CORS_ORIGINS",
+        "CORS を許可するオリジン（カンマ区切り、既定なし）",
+    ),
+    ("VERIFIER_TIMEOUT_MS", "これより遅い照会は 503（ミリ秒、既定 5000）"),
+    (
+        "AWS_ENDPOINT_URL",
+        "DynamoDB の接続先（ローカルの互換サーバー向け。AWS_REGION などの AWS 標準設定も使います）",
+    ),
+    ("RUST_LOG", "ログの詳しさ（既定 info）"),
+];
+
+/// [`ENVIRONMENT`] as the "環境変数:" part of `--help`.
+pub fn environment_help() -> String {
+    let width = ENVIRONMENT.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let mut text = String::from("環境変数:");
+    for (name, meaning) in ENVIRONMENT {
+        text.push_str(&format!("\n  {name:width$}  {meaning}"));
+    }
+    text
+}
+
 /// Everything configurable, read once at start-up.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -90,6 +129,27 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_variable_read_is_documented() {
+        let read = std::cell::RefCell::new(Vec::new());
+        Settings::from_lookup(
+            |name| {
+                read.borrow_mut().push(name.to_string());
+                None
+            },
+            PepperFallback::AllowDevelopment,
+        )
+        .unwrap();
+        let documented: Vec<&str> = ENVIRONMENT.iter().map(|(name, _)| *name).collect();
+        for name in read.borrow().iter() {
+            assert!(
+                documented.contains(&name.as_str()),
+                "{name} is read but not in ENVIRONMENT"
+            );
+        }
+        assert!(environment_help().contains("VERIFIER_TIMEOUT_MS"));
+    }
 
     #[test]
     fn production_requires_a_pepper() {

@@ -1,8 +1,8 @@
 use std::process::ExitCode;
 
-use super::{print_errors, SiteArgs};
+use super::{print_errors, BuildArgs};
 
-pub fn run(args: &SiteArgs) -> ExitCode {
+pub fn run(args: &BuildArgs) -> ExitCode {
     let options = match args.options() {
         Ok(options) => options,
         Err(message) => {

@@ -1,9 +1,10 @@
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{print_errors, SiteArgs};
+use super::{print_errors, ContentArgs};
 
-pub fn run(args: &SiteArgs) -> ExitCode {
-    let options = match args.options() {
+pub fn run(args: &ContentArgs) -> ExitCode {
+    let options = match args.options(PathBuf::new()) {
         Ok(options) => options,
         Err(message) => {
             eprintln!("エラー: {message}");

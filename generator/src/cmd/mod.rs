@@ -7,33 +7,48 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use clap::Args;
 use generator::{BuildOptions, Diagnostics};
 
+/// What both `build` and `check` read.
 #[derive(Args)]
-pub struct SiteArgs {
+pub struct ContentArgs {
     /// コンテンツ（site.yaml, sections/, municipalities/）の場所
-    #[arg(long, default_value = "content")]
+    #[arg(long, value_name = "ディレクトリ", default_value = "content")]
     content: PathBuf,
     /// テンプレートの場所
-    #[arg(long, default_value = "templates")]
+    #[arg(long, value_name = "ディレクトリ", default_value = "templates")]
     templates: PathBuf,
-    /// 出力先
-    #[arg(long, default_value = "public")]
-    out: PathBuf,
     /// 基準日 YYYY-MM-DD（運用中／運用開始予定の判定）。省略時は SOURCE_DATE_EPOCH、なければ今日（日本時間）
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     date: Option<NaiveDate>,
 }
 
-impl SiteArgs {
-    pub fn options(&self) -> Result<BuildOptions, String> {
+/// `build` also writes.
+#[derive(Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    site: ContentArgs,
+    /// 出力先（生成に成功したときだけ丸ごと置き換えます）
+    #[arg(long, value_name = "ディレクトリ", default_value = "public")]
+    out: PathBuf,
+}
+
+impl ContentArgs {
+    /// `out` is where `build` writes; `check` writes nothing and passes an empty path.
+    pub fn options(&self, out: PathBuf) -> Result<BuildOptions, String> {
         Ok(BuildOptions {
             content: self.content.clone(),
             templates: self.templates.clone(),
-            out: self.out.clone(),
+            out,
             date: match self.date {
                 Some(date) => date,
                 None => default_date()?,
             },
         })
+    }
+}
+
+impl BuildArgs {
+    pub fn options(&self) -> Result<BuildOptions, String> {
+        self.site.options(self.out.clone())
     }
 }
 

@@ -16,7 +16,8 @@ use verifier::{admin, router, router_with_site, CertificateNumber, CertificateSt
 #[command(
     name = "verifier",
     version,
-    about = "電子証書の確認サービス（ローカルサーバーと管理コマンド）"
+    about = "電子証書の確認サービス（ローカルサーバーと管理コマンド）",
+    after_help = verifier::config::environment_help()
 )]
 struct Cli {
     #[command(flatten)]
@@ -30,11 +31,22 @@ struct StoreArgs {
     /// memory: 組み込みストア（YAMLから読み込み）／ dynamodb: DynamoDB（AWS_ENDPOINT_URL で接続先を変更可）
     #[arg(long, value_enum, default_value = "memory", global = true)]
     store: StoreKind,
-    /// 組み込みストアの証書ファイル
-    #[arg(long, default_value = "verifier/demo/certificates.yaml", global = true)]
+    /// 組み込みストアの証書ファイル（issue・import・set-status はこのファイルを書き換えます）
+    #[arg(
+        long,
+        value_name = "ファイル",
+        default_value = "verifier/demo/certificates.yaml",
+        global = true
+    )]
     certificates: PathBuf,
     /// DynamoDB のテーブル名
-    #[arg(long, env = "VERIFIER_TABLE", default_value = "denshi-hosho", global = true)]
+    #[arg(
+        long,
+        value_name = "テーブル",
+        env = "VERIFIER_TABLE",
+        default_value = "denshi-hosho",
+        global = true
+    )]
     table: String,
 }
 
@@ -48,28 +60,46 @@ enum StoreKind {
 enum Command {
     /// API（/api）と、--site を付けると生成済みサイトを同じオリジンで配信します
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8787")]
+        /// 待ち受けるアドレスとポート
+        #[arg(long, value_name = "アドレス:ポート", default_value = "127.0.0.1:8787")]
         addr: SocketAddr,
         /// 生成済みサイト（generator build の出力）
-        #[arg(long)]
+        #[arg(long, value_name = "ディレクトリ")]
         site: Option<PathBuf>,
     },
     /// 証書を登録し、認証キーを一度だけ表示します
-    Issue { file: PathBuf },
+    Issue {
+        /// 証書の内容（YAML。見本: verifier/demo/issue-example.yaml）
+        #[arg(value_name = "ファイル")]
+        file: PathBuf,
+    },
     /// 証書を一括登録し、「保証契約番号<TAB>認証キー」を一度だけ表示します
-    Import { file: PathBuf },
+    Import {
+        /// 証書のリスト（YAML）
+        #[arg(value_name = "ファイル")]
+        file: PathBuf,
+    },
     /// 状態を変更します（有効・変更あり・解約・失効）
     SetStatus {
+        /// 保証契約番号（例: W2026-040123）
+        #[arg(value_name = "保証契約番号")]
         number: String,
+        /// 新しい状態: 有効・変更あり・解約・失効
+        #[arg(value_name = "状態")]
         status: String,
-        /// 変更日 YYYY-MM-DD（省略時は今日）
-        #[arg(long)]
+        /// 変更日 YYYY-MM-DD（省略時は今日、日本時間）
+        #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
-        #[arg(long, default_value = "")]
+        /// 履歴に残す理由（例: 契約解除）
+        #[arg(long, value_name = "メモ", default_value = "")]
         note: String,
     },
-    /// 閲覧履歴（いつ・結果・照会元の仮名）を表示します
-    History { number: String },
+    /// 閲覧履歴（日本時間・結果・照会元の仮名）を表示します
+    History {
+        /// 保証契約番号
+        #[arg(value_name = "保証契約番号")]
+        number: String,
+    },
     /// DynamoDB にテーブルを作ります（ローカルのサーバー向け）
     CreateTable,
 }
@@ -80,7 +110,7 @@ async fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    let cli: Cli = cli_ja::parse();
     let settings = match Settings::from_env(PepperFallback::AllowDevelopment) {
         Ok(settings) => settings,
         Err(message) => return fail(&message),
@@ -145,9 +175,7 @@ async fn run<S: CertificateStore + Persist>(store: S, cli: &Cli, settings: Setti
             let parsed = CertificateNumber::parse(number).map_err(|e| e.message)?;
             let status =
                 Status::parse(status).ok_or(format!("状態「{status}」はありません（有効・変更あり・解約・失効）"))?;
-            let date = date
-                .clone()
-                .unwrap_or_else(|| admin::format_unix(now)[..10].to_string());
+            let date = date.clone().unwrap_or_else(|| admin::jst_date(now));
             let certificate = admin::set_status(&store, &parsed, status, &date, note).await?;
             store.persist(&cli.store.certificates)?;
             println!(
@@ -206,12 +234,22 @@ trait Persist {
 }
 
 impl Persist for MemoryStore {
+    /// Rewrites the file through a temporary one, keeping its opening comment (the demo file's
+    /// warning that it is hashed with the development pepper).
     fn persist(&self, path: &Path) -> Result<(), String> {
         let entries = self.entries().map_err(|e| e.to_string())?;
-        let text = serde_yaml::to_string(&entries).map_err(|e| e.to_string())?;
+        let previous = std::fs::read_to_string(path).unwrap_or_default();
+        let header: String = previous
+            .lines()
+            .take_while(|line| line.starts_with('#'))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let text = header + &serde_yaml::to_string(&entries).map_err(|e| e.to_string())?;
         let temporary = path.with_extension("yaml.tmp");
         std::fs::write(&temporary, text).map_err(|e| format!("{}: {e}", temporary.display()))?;
-        std::fs::rename(&temporary, path).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::rename(&temporary, path).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("{} に保存しました", path.display());
+        Ok(())
     }
 }
 
