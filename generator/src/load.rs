@@ -38,7 +38,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
     let glossary_path = dir.join("glossary.yaml");
     let glossary: Vec<GlossaryEntry> = match read(&glossary_path) {
         Ok(source) => yaml::parse(&glossary_path, &source).unwrap_or_else(|e| {
-            errors.push(e);
+            errors.extend(e);
             Vec::new()
         }),
         Err(_) => Vec::new(),
@@ -51,7 +51,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
     let site = site_source.as_deref().and_then(|source| {
         lint(&site_path, source, &mut errors);
         yaml::parse::<SiteConfig>(&site_path, source)
-            .map_err(|e| errors.push(e))
+            .map_err(|e| errors.extend(e))
             .ok()
     });
     if let (Some(site), Some(source)) = (&site, &site_source) {
@@ -114,7 +114,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
                 errors.extend(validate(&municipality, &path, &source));
                 municipalities.push((path.clone(), municipality));
             }
-            Err(e) => errors.push(e),
+            Err(e) => errors.extend(e),
         }
         sources.insert(path, source);
     }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{load_content, Content};
 use crate::render::{render_site, OutputFile, Templates};
 use crate::write::write_site;
@@ -29,6 +29,26 @@ pub struct BuildReport {
 
 /// Loads and renders everything in memory; nothing is written.
 pub fn render(options: &BuildOptions) -> Result<(Content, Vec<OutputFile>), Diagnostics> {
+    // Run from the wrong directory, every file would be its own error: say the one cause.
+    let missing: Vec<String> = [&options.content, &options.templates]
+        .into_iter()
+        .filter(|dir| !dir.is_dir())
+        .map(|dir| dir.display().to_string())
+        .collect();
+    if !missing.is_empty() {
+        let here = std::env::current_dir()
+            .map(|dir| dir.display().to_string())
+            .unwrap_or_default();
+        return Err(Diagnostic::new(
+            &missing[0],
+            format!(
+                "ディレクトリ {} が見つかりません（作業ディレクトリ: {here}）",
+                missing.join(" と ")
+            ),
+        )
+        .hint("リポジトリの最上位で実行するか、--content と --templates で場所を指定してください")
+        .into());
+    }
     let content = load_content(&options.content);
     let templates = Templates::load(&options.templates);
     let (content, templates) = match (content, templates) {

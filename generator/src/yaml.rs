@@ -7,9 +7,59 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
 
-/// Parses `source` (the text of `file`) into `T`, turning any failure into a Japanese
+/// How many mistakes of one file are reported before giving up on it: each one costs a parse.
+const MAX_ERRORS_PER_FILE: usize = 20;
+
+/// Parses `source` (the text of `file`) into `T`, turning every failure into a Japanese
 /// diagnostic with the file's own line and column and the field path as written in YAML.
-pub fn parse<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Diagnostic> {
+///
+/// serde stops at the first field it cannot use. To report the file's other mistakes in the
+/// same run, a copy of the source is mended and parsed again: a misspelt key close to a known
+/// one is read as that key (its value is then checked too), any other offending entry is
+/// blanked. Only that entry's lines change, so every later position stays right. A syntax
+/// error, a missing field, or a line that holds no block-style key ends the file's report.
+pub fn parse<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut text = source.to_string();
+    let mut blanked_keys: Vec<String> = Vec::new();
+    loop {
+        let failure = match parse_once::<T>(file, &text) {
+            Ok(value) if errors.is_empty() => return Ok(value),
+            Ok(_) => return Err(errors),
+            Err(failure) => failure,
+        };
+        // A key blanked to go on is now "missing": that is the mistake already reported.
+        if failure.missing.as_ref().is_some_and(|key| blanked_keys.contains(key)) {
+            return Err(errors);
+        }
+        let next = match (&failure.missing, failure.line, &failure.meant) {
+            (None, Some(line), Some(meant)) => rename_key(&text, line, meant),
+            (None, Some(line), None) if failure.diagnostic.field.is_some() => blank_entry(&text, line),
+            _ => None,
+        };
+        errors.push(failure.diagnostic);
+        match next {
+            Some((key, blanked)) if errors.len() < MAX_ERRORS_PER_FILE => {
+                blanked_keys.push(key);
+                text = blanked;
+            }
+            _ => return Err(errors),
+        }
+    }
+}
+
+/// One parse's first failure, and what [`parse`] needs to go on past it.
+struct Failure {
+    diagnostic: Diagnostic,
+    /// The line of the offending key, when the error is about one field.
+    line: Option<usize>,
+    /// For "missing field" errors: the key that is missing.
+    missing: Option<String>,
+    /// For an unknown key close to a known one: the known one.
+    meant: Option<String>,
+}
+
+fn parse_once<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Failure> {
     let deserializer = serde_yaml::Deserializer::from_str(source);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let field = error.path().to_string();
@@ -25,13 +75,123 @@ pub fn parse<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Diagno
         } else {
             locate(source, &field).or(reported)
         };
+        let missing = raw
+            .strip_prefix("missing field ")
+            .map(|rest| rest.trim_matches('`').to_string());
+        let meant = raw.strip_prefix("unknown field ").and_then(|rest| {
+            let (key, expected) = split_expected(rest);
+            closest(&key, &expected).map(str::to_string)
+        });
         let (message, hint) = explain(&raw);
         let mut diagnostic = Diagnostic::new(file, message).at(position).field(field);
         if let Some(hint) = hint {
             diagnostic = diagnostic.hint(hint);
         }
-        diagnostic
+        Failure {
+            line: position.map(|(line, _)| line),
+            missing,
+            meant,
+            diagnostic,
+        }
     })
+}
+
+/// The block-style key on a line: its byte offset in the line, the key, whether the line starts
+/// a list item (`- key:`). `None` for flow style or a line that holds no key.
+fn key_on(line: &str) -> Option<(usize, &str, bool)> {
+    let spaces = line.len() - line.trim_start_matches(' ').len();
+    let after_spaces = &line[spaces..];
+    let (dash, entry) = match after_spaces.strip_prefix("- ") {
+        Some(rest) => (true, rest.trim_start_matches(' ')),
+        None => (false, after_spaces),
+    };
+    let (key, _) = entry.split_once(':')?;
+    let key = key.trim_end();
+    if key.is_empty() || key.contains(['{', '[', ',', '#', '"', '\'']) {
+        return None;
+    }
+    Some((line.len() - entry.len(), key, dash))
+}
+
+/// `source` with the key on `line` (1-based) renamed to `to`, or its entry blanked where its
+/// mapping already has `to`.
+fn rename_key(source: &str, line: usize, to: &str) -> Option<(String, String)> {
+    let mut lines: Vec<String> = source.split('\n').map(str::to_string).collect();
+    let text = lines.get(line.checked_sub(1)?)?;
+    let (offset, key, dash) = key_on(text)?;
+    if has_sibling(&lines, line - 1, offset, dash, to) {
+        return blank_entry(source, line);
+    }
+    let renamed = format!("{}{to}{}", &text[..offset], &text[offset + key.len()..]);
+    lines[line - 1] = renamed;
+    Some((to.to_string(), lines.join("\n")))
+}
+
+/// Whether the mapping holding the key at `index` (at byte `indent`) also has `key`.
+fn has_sibling(lines: &[String], index: usize, indent: usize, starts_item: bool, key: &str) -> bool {
+    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let is_content = |line: &str| {
+        let trimmed = line.trim_start();
+        !trimmed.is_empty() && !trimmed.starts_with('#')
+    };
+    let upward = lines[..index].iter().rev();
+    let downward = lines[index + 1..].iter();
+    for (direction, lines) in [
+        (0, Box::new(upward) as Box<dyn Iterator<Item = &String>>),
+        (1, Box::new(downward)),
+    ] {
+        if direction == 0 && starts_item {
+            continue;
+        }
+        for line in lines.filter(|l| is_content(l)) {
+            match key_on(line) {
+                Some((offset, found, dash)) if offset == indent => {
+                    if dash && direction == 1 {
+                        break;
+                    }
+                    if found == key {
+                        return true;
+                    }
+                    if dash {
+                        break;
+                    }
+                }
+                _ if indent_of(line) < indent => break,
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+/// `source` with the block-style entry whose key is on `line` (1-based) emptied: the key's line
+/// and the more-indented lines under it become blank lines, so the line count is unchanged.
+/// A list item's leading `-` is kept. Returns the key and the new text.
+fn blank_entry(source: &str, line: usize) -> Option<(String, String)> {
+    let mut lines: Vec<&str> = source.split('\n').collect();
+    let key_line = *lines.get(line.checked_sub(1)?)?;
+    let (indent, key, dash) = key_on(key_line)?;
+    let key = key.to_string();
+    let spaces = key_line.len() - key_line.trim_start_matches(' ').len();
+    let replacement = if dash {
+        format!("{}-", " ".repeat(spaces))
+    } else {
+        String::new()
+    };
+    let mut end = line;
+    while let Some(next) = lines.get(end) {
+        let trimmed = next.trim_start_matches(' ');
+        let next_indent = next.len() - trimmed.len();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') && next_indent <= indent {
+            break;
+        }
+        end += 1;
+    }
+    lines[line - 1] = &replacement;
+    for blank in lines.iter_mut().take(end).skip(line) {
+        *blank = "";
+    }
+    Some((key, lines.join("\n")))
 }
 
 /// serde_yaml appends "at line N column M" to its messages; we print the position ourselves.
@@ -197,6 +357,76 @@ mod tests {
         assert_eq!(locate(SOURCE, "targets[1].from"), Some((6, 5)));
         assert_eq!(locate(SOURCE, "targets[0].category"), Some((3, 5)));
         assert_eq!(locate(SOURCE, "missing"), None);
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        category: String,
+        from: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        name: String,
+        targets: Vec<Item>,
+        code: String,
+    }
+
+    #[test]
+    fn reports_every_field_mistake_of_a_file_at_its_own_line() {
+        // A misspelt key beside the right one, a misspelt required key (read as meant), an
+        // unknown nested block, an unknown key after them all.
+        let source = "name: 町\nnmae: typo\ntargets:\n  - category: 工事\n    form: 1\n  - category: 業務\n    from: 2\n    extra:\n      - nested\ncode: \"403814\"\ncolour: red\n";
+        let errors = parse::<Doc>(Path::new("m.yaml"), source).unwrap_err();
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| (e.line, e.field.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (Some(2), "nmae".to_string()),
+                (Some(5), "targets[0].form".to_string()),
+                (Some(8), "targets[1].extra".to_string()),
+                (Some(11), "colour".to_string()),
+            ],
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn a_bad_value_is_reported_and_its_missing_key_is_not() {
+        let source = "name: 町\ntargets:\n  - category: 工事\n    from: soon\ncode: x\n";
+        let errors = parse::<Doc>(Path::new("m.yaml"), source).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(
+            (errors[0].line, errors[0].field.as_deref()),
+            (Some(4), Some("targets[0].from"))
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_ends_the_report_and_a_missing_field_is_reported_once() {
+        let errors = parse::<Doc>(Path::new("m.yaml"), "name: [unclosed\ncode: x\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        let errors = parse::<Doc>(Path::new("m.yaml"), "name: 町\ntargets: []\n").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("code"), "{errors:?}");
+    }
+
+    #[test]
+    fn blanking_keeps_every_other_line_in_place() {
+        let (key, text) = blank_entry("a: 1\n- b: 2\n  c:\n    - 3\nd: 4", 2).unwrap();
+        assert_eq!(key, "b");
+        assert_eq!(text, "a: 1\n-\n  c:\n    - 3\nd: 4");
+        let (key, text) = blank_entry("a:\n  b: |\n    text\n\n    more\n  c: 1", 2).unwrap();
+        assert_eq!(key, "b");
+        assert_eq!(text, "a:\n\n\n\n\n  c: 1");
+        assert!(blank_entry("{a: 1}", 1).is_none());
     }
 
     #[test]

@@ -270,3 +270,50 @@ fn every_error_is_reported_not_only_the_first() {
     assert_eq!(errors.len(), 3, "{text}");
     assert_has(&text, &["3 件のエラーがあります。出力は変更していません。"]);
 }
+
+#[test]
+fn several_mistakes_in_one_file_are_all_reported_at_their_lines() {
+    let s = Scratch::new();
+    s.edit(ASHIYA, "district: 遠賀郡", "distrct: 遠賀郡");
+    s.edit(ASHIYA, "      kind: website", "      knd: website");
+    s.edit(ASHIYA, "step3_submission: none", "step3_submission: none\ncolour: blue");
+    let lines = [
+        line_of(&s, ASHIYA, "distrct"),
+        line_of(&s, ASHIYA, "knd: website"),
+        line_of(&s, ASHIYA, "colour"),
+    ];
+    let (errors, text) = s.check_errors();
+    let found: Vec<_> = errors
+        .iter()
+        .filter(|e| e.file.ends_with("ashiya-machi.yaml"))
+        .map(|e| e.line.unwrap_or(0))
+        .collect();
+    assert_eq!(found, lines, "{text}");
+    assert_has(
+        &text,
+        &[
+            "不明な項目「distrct」",
+            "「district」の書き間違い",
+            "不明な項目「knd」",
+            "不明な項目「colour」",
+        ],
+    );
+}
+
+#[test]
+fn run_from_the_wrong_directory_is_one_error() {
+    let s = Scratch::new();
+    let mut options = s.options("2026-11-23");
+    options.content = s.path("generator/content");
+    options.templates = s.path("generator/templates");
+    let errors = generator::check(&options).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors}");
+    assert_has(
+        &errors.to_string(),
+        &[
+            "generator/content と ",
+            "generator/templates が見つかりません",
+            "ヒント: リポジトリの最上位で実行するか",
+        ],
+    );
+}
