@@ -14,13 +14,24 @@
   };
 
   // A notice may link to #number=…&key=…: the fragment never reaches a server or a log.
-  // It is removed from the address bar and history once read.
-  if (location.hash.length > 1) {
+  // It is removed from the address bar and history once read. A second link opened in the
+  // same tab changes only the fragment, so it is read again on `hashchange`, and the answer
+  // shown for the previous certificate is cleared.
+  function prefillFromFragment() {
+    if (location.hash.length <= 1) return false;
     var params = new URLSearchParams(location.hash.slice(1));
     if (params.get("number")) numberInput.value = params.get("number");
     if (params.get("key")) keyInput.value = params.get("key");
     history.replaceState(null, "", location.pathname + location.search);
+    return true;
   }
+  prefillFromFragment();
+  window.addEventListener("hashchange", function () {
+    if (!prefillFromFragment()) return;
+    clearErrors();
+    result.replaceChildren();
+    numberInput.focus();
+  });
 
   function el(tag, text, className) {
     var node = document.createElement(tag);

@@ -125,6 +125,17 @@ test("a notice's link pre-fills the form from the fragment, which never reaches 
     await page.click("#verify-button");
     await page.waitForSelector("table.certificate");
     assert.ok(seen.every((url) => !url.includes(DEMO.key)), "no request URL carries the key");
+
+    // A second notice's link opened in the same tab changes only the fragment.
+    await page.evaluate((c) => { location.hash = `number=${c.number}&key=${c.key}`; }, CANCELLED);
+    await page.waitForFunction((n) => document.getElementById("certificate-number").value === n, CANCELLED.number);
+    assert.equal(await page.inputValue("#auth-key"), CANCELLED.key);
+    assert.equal(new URL(page.url()).hash, "", "the second key is removed from the address bar too");
+    assert.equal((await page.textContent("#result")).trim(), "", "the previous certificate is no longer shown");
+    await page.click("#verify-button");
+    await page.waitForSelector("table.certificate");
+    assert.match(await page.textContent("#result"), /解約/);
+    assert.ok(seen.every((url) => !url.includes(CANCELLED.key)), "no request URL carries the second key");
   } finally {
     await context.close();
   }
