@@ -18,8 +18,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "target/release/verifier-lambda")
-CLI = os.path.join(ROOT, "target/release/verifier")
+BINARY = os.path.join(ROOT, "target/dist/verifier-lambda")
+CLI = os.path.join(ROOT, "target/dist/verifier")
 PEPPER = "bench1=benchmark-pepper-0123456789abcdef0123456789"
 
 
@@ -93,7 +93,7 @@ class Runtime:
 
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "verifier", "--bin", "verifier", "--bin", "verifier-lambda"],
+    subprocess.run(["cargo", "build", "--profile", "dist", "--quiet", "-p", "verifier", "--bin", "verifier", "--bin", "verifier-lambda"],
                    cwd=ROOT, check=True)
     moto_port = free_port()
     moto = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(moto_port)],
@@ -131,7 +131,7 @@ def main():
             first.append((marks[1][1] - start) * 1000)
             warm.append((marks[3][1] - marks[2][1]) * 1000)
         size = os.path.getsize(BINARY)
-        print(f"verifier-lambda (release, LTO, stripped): {size / 1_000_000:.1f} MB")
+        print(f"verifier-lambda (dist profile: LTO, stripped): {size / 1_000_000:.1f} MB")
         print(f"cold start, median of {runs}: init {statistics.median(init):.1f} ms, "
               f"start-to-first-response {statistics.median(first):.1f} ms")
         print(f"warm invocation (peer), median: {statistics.median(warm):.2f} ms; "

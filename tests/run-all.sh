@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, as README.md documents it. Prerequisites (installed by .ci/run):
-# Debian chromium, fonts-ipafont-gothic, a Java runtime; PyPI moto[server]; npm ci in tests/browser.
+# Debian chromium, fonts-ipafont-gothic, a Java runtime; PyPI moto[server], cfn-lint; npm ci in
+# tests/browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +9,7 @@ echo "== cargo fmt / clippy"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
-echo "== Rust tests (generator, verifier on the embedded store and on moto_server)"
+echo "== Rust tests (generator, verifier on the embedded store and on moto, one request at a time)"
 cargo test --workspace
 
 echo "== infra template (cfn-lint)"
@@ -16,3 +17,6 @@ cfn-lint infra/template.yaml && echo "cfn-lint: infra/template.yaml passes"
 
 echo "== site build and browser, HTML and weight checks"
 bash tests/site-checks.sh
+
+echo "== every command of README.md, as written"
+python3 tests/readme-commands.py
