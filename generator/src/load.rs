@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::content::{lint_glossary, prefecture_name, GlossaryEntry, GuaranteeKind, Municipality, SiteConfig};
+use crate::content::{
+    lint_glossary, prefecture_name, prefecture_number, GlossaryEntry, GuaranteeKind, Orderer, OrdererKind, SiteConfig,
+    SubmissionMethod,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::wareki;
 use crate::yaml;
@@ -23,8 +26,8 @@ pub struct Content {
     pub site: SiteConfig,
     /// By name without `.md`: `about`, `steps-1-2`, `qa` …
     pub sections: BTreeMap<String, Section>,
-    /// Ordered by 全国地方公共団体コード.
-    pub municipalities: Vec<Municipality>,
+    /// In the index's order: prefecture (JIS), code, name.
+    pub orderers: Vec<Orderer>,
 }
 
 pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
@@ -90,16 +93,16 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
         }
     }
 
-    let mut municipalities = Vec::new();
-    let municipality_files = files_with_extension(&dir.join("municipalities"), "yaml", &mut errors);
-    if municipality_files.is_empty() {
+    let mut orderers = Vec::new();
+    let orderer_files = files_with_extension(&dir.join("municipalities"), "yaml", &mut errors);
+    if orderer_files.is_empty() {
         errors.push(
-            Diagnostic::new(dir.join("municipalities"), "自治体のファイルが一つもありません")
+            Diagnostic::new(dir.join("municipalities"), "発注者のファイルが一つもありません")
                 .hint("content/municipalities/<名前>.yaml を追加してください"),
         );
     }
     let mut sources = HashMap::new();
-    for path in municipality_files {
+    for path in orderer_files {
         let source = match read(&path) {
             Ok(source) => source,
             Err(e) => {
@@ -108,45 +111,47 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
             }
         };
         lint(&path, &source, &mut errors);
-        match yaml::parse::<Municipality>(&path, &source) {
-            Ok(mut municipality) => {
-                municipality.slug = stem(&path);
-                errors.extend(validate(&municipality, &path, &source));
-                municipalities.push((path.clone(), municipality));
+        match yaml::parse::<Orderer>(&path, &source) {
+            Ok(mut orderer) => {
+                orderer.slug = stem(&path);
+                errors.extend(validate(&orderer, &path, &source));
+                orderers.push((path.clone(), orderer));
             }
             Err(e) => errors.extend(e),
         }
         sources.insert(path, source);
     }
 
-    municipalities.sort_by(|a, b| a.1.code.cmp(&b.1.code).then_with(|| a.0.cmp(&b.0)));
-    for pair in municipalities.windows(2) {
-        let (first_path, first) = &pair[0];
-        let (path, municipality) = &pair[1];
-        if first.code == municipality.code {
+    // The same body twice: one name in one prefecture, or one code for one kind of body. A
+    // city and its enterprise bureau may share a code; their names differ.
+    orderers.sort_by(|a, b| (&a.1.prefecture, &a.1.name, &a.0).cmp(&(&b.1.prefecture, &b.1.name, &b.0)));
+    for (i, (path, orderer)) in orderers.iter().enumerate() {
+        let twin = orderers[..i].iter().find(|(_, earlier)| {
+            (earlier.prefecture == orderer.prefecture && earlier.name == orderer.name)
+                || (earlier.code.is_some() && earlier.code == orderer.code && earlier.kind == orderer.kind)
+        });
+        if let Some((first_path, _)) = twin {
             errors.push(
                 Diagnostic::new(
                     path,
-                    format!(
-                        "全国地方公共団体コード「{}」の自治体が二つあります",
-                        municipality.code.as_str()
-                    ),
+                    format!("発注者「{}」のファイルが二つあります", orderer.full_name()),
                 )
-                .at(sources.get(path).and_then(|s| yaml::locate(s, "code")))
-                .field("code")
+                .at(sources.get(path).and_then(|s| yaml::locate(s, "name")))
+                .field("name")
                 .hint(format!(
-                    "{} と同じ自治体です。どちらか一方のファイルにまとめてください",
+                    "{} と同じ発注者です。どちらか一方のファイルにまとめてください",
                     first_path.display()
                 )),
             );
         }
     }
+    orderers.sort_by_key(|(_, o)| crate::render::index_order(o));
 
     match site {
         Some(site) => errors.into_result(Content {
             site,
             sections,
-            municipalities: municipalities.into_iter().map(|(_, m)| m).collect(),
+            orderers: orderers.into_iter().map(|(_, o)| o).collect(),
         }),
         None => Err(errors),
     }
@@ -165,9 +170,9 @@ pub const REQUIRED_SECTIONS: &[&str] = &[
 ];
 
 /// Rules a single file's parser cannot see: across fields, or about the file name.
-fn validate(m: &Municipality, path: &Path, source: &str) -> Vec<Diagnostic> {
+fn validate(o: &Orderer, path: &Path, source: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let mut report = |field: &str, message: String, hint: String| {
+    let mut report = |field: &str, message: String, hint: &str| {
         found.push(
             Diagnostic::new(path, message)
                 .at(yaml::locate(source, field))
@@ -176,117 +181,274 @@ fn validate(m: &Municipality, path: &Path, source: &str) -> Vec<Diagnostic> {
         );
     };
 
-    if m.slug.is_empty()
-        || !m
+    if o.slug.is_empty()
+        || !o
             .slug
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         report(
             "name",
-            format!("ファイル名「{}」はページのURLに使えません", m.slug),
-            "ファイル名は半角英小文字・数字・ハイフンにしてください（例: ashiya-machi.yaml）".into(),
+            format!("ファイル名「{}」はページのURLに使えません", o.slug),
+            "ファイル名は半角英小文字・数字・ハイフンにしてください（例: ashiya-machi.yaml）",
         );
     }
-    for (field, value) in [("name", &m.name), ("prefecture", &m.prefecture)] {
+    for (field, value) in [("name", &o.name), ("prefecture", &o.prefecture)] {
         if value.trim().is_empty() {
-            report(field, format!("{field} が空です"), "値を書いてください".into());
+            report(field, format!("{field} が空です"), "値を書いてください");
         }
     }
-    let expected_prefecture = prefecture_name(m.code.prefecture_number()).unwrap_or("");
-    if m.prefecture != expected_prefecture {
+    if prefecture_number(&o.prefecture).is_none() {
         report(
             "prefecture",
-            format!(
-                "都道府県「{}」が全国地方公共団体コード「{}」（{expected_prefecture}）と合いません",
-                m.prefecture,
-                m.code.as_str()
-            ),
-            "都道府県名かコードのどちらかを直してください".into(),
+            format!("都道府県「{}」はありません", o.prefecture),
+            "「福岡県」のように都道府県名を正しく書いてください",
         );
     }
-    if m.targets.is_empty() {
+    if let Some(code) = &o.code {
+        let expected = prefecture_name(code.prefecture_number()).unwrap_or("");
+        if o.prefecture != expected {
+            report(
+                "prefecture",
+                format!(
+                    "都道府県「{}」が全国地方公共団体コード「{}」（{expected}）と合いません",
+                    o.prefecture,
+                    code.as_str()
+                ),
+                "都道府県名かコードのどちらかを直してください",
+            );
+        }
+    }
+    match o.kind {
+        OrdererKind::Prefecture if o.name != o.prefecture => report(
+            "name",
+            format!(
+                "都道府県の name「{}」が prefecture「{}」と違います",
+                o.name, o.prefecture
+            ),
+            "都道府県では name に都道府県名をそのまま書いてください",
+        ),
+        OrdererKind::Enterprise if o.parent.is_none() => report(
+            "parent",
+            "企業局・公営企業の親団体（parent）がありません".into(),
+            "例: parent: 下関市",
+        ),
+        OrdererKind::Municipality | OrdererKind::Prefecture | OrdererKind::Association if o.parent.is_some() => report(
+            "parent",
+            "parent は企業局・公営企業にだけ書きます".into(),
+            "kind を「企業局・公営企業」にするか、parent を削除してください",
+        ),
+        _ => {}
+    }
+    if o.sources.is_empty() {
+        report(
+            "sources",
+            "出典（sources）がありません".into(),
+            "掲載する内容の出典（発注者のお知らせのページやチラシ）の title と url を書いてください",
+        );
+    }
+    let urls = o
+        .sources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.url.as_ref().map(|u| (format!("sources[{i}].url"), u)))
+        .chain(o.website.as_ref().map(|u| ("website".to_string(), u)));
+    for (field, url) in urls {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            report(
+                &field,
+                format!("「{url}」は URL ではありません"),
+                "https:// で始まる URL を書いてください",
+            );
+        }
+    }
+    if o.targets.is_empty() {
         report(
             "targets",
             "対象案件（targets）が一つもありません".into(),
-            "「- category: 工事」と「from: YYYY-MM-DD」を書いてください".into(),
+            "「- category: 工事」と「from: YYYY-MM-DD」を書いてください",
         );
     }
-    for (i, target) in m.targets.iter().enumerate() {
-        if let Err(e) = wareki::format(target.from.0) {
-            report(
-                &format!("targets[{i}].from"),
-                e.to_string(),
-                "運用開始日を確認してください".into(),
-            );
-        }
-        if target.category.trim().is_empty() {
-            report(
-                &format!("targets[{i}].category"),
-                "業務区分（category）が空です".into(),
-                "例: 工事、建設コンサルタント等業務".into(),
-            );
-        }
-    }
-    if let Some(added) = m.added {
-        if wareki::format(added.0).is_err() {
-            report(
-                "added",
-                format!("{added} は和暦に変換できません"),
-                "掲載日を確認してください".into(),
-            );
-        }
-    }
-    if m.guarantee_kinds.is_empty() {
+    if o.guarantee_kinds.is_empty() {
         report(
             "guarantee_kinds",
             "対象の保証証書（guarantee_kinds）が一つもありません".into(),
-            "例: [前払金保証, 中間前払金保証, 契約保証]".into(),
+            "例: [前払金保証, 中間前払金保証, 契約保証]",
         );
     }
-    for kind in GuaranteeKind::ALL {
-        if m.guarantee_kinds.iter().filter(|k| **k == kind).count() > 1 {
+    check_kind_list(&o.guarantee_kinds, "guarantee_kinds", &mut report);
+    for (i, target) in o.targets.iter().enumerate() {
+        let at = |field: &str| format!("targets[{i}].{field}");
+        if let Err(e) = wareki::format(target.from.0) {
+            report(&at("from"), e.to_string(), "運用開始日を確認してください");
+        }
+        if target.category.trim().is_empty() {
             report(
-                "guarantee_kinds",
-                format!("「{kind}」が二度書かれています"),
-                "一度だけ書いてください".into(),
+                &at("category"),
+                "業務区分（category）が空です".into(),
+                "例: 工事、建設コンサルタント等業務",
+            );
+        }
+        if let Some(kinds) = &target.guarantee_kinds {
+            check_kind_list(kinds, &at("guarantee_kinds"), &mut report);
+            for kind in kinds.iter().filter(|k| !o.guarantee_kinds.contains(k)) {
+                report(
+                    &at("guarantee_kinds"),
+                    format!("「{kind}」が発注者の guarantee_kinds にありません"),
+                    "発注者全体の guarantee_kinds にも書いてください",
+                );
+            }
+        }
+        for (j, start) in target.kind_starts.iter().enumerate() {
+            let field = format!("targets[{i}].kind_starts[{j}]");
+            if !o.kinds_of(target).contains(&start.kind) {
+                report(
+                    &field,
+                    format!("「{}」はこの業務区分の対象ではありません", start.kind),
+                    "kind_starts には、この業務区分の保証の種類だけを書いてください",
+                );
+            }
+            if start.from < target.from {
+                report(
+                    &field,
+                    format!(
+                        "「{}」の開始日 {} が業務区分「{}」の開始日 {} より前です",
+                        start.kind, start.from, target.category, target.from
+                    ),
+                    "保証の種類ごとの開始日は、業務区分の開始日と同じか後にしてください",
+                );
+            }
+        }
+    }
+    validate_submission(o, &mut report);
+    if let (Some(paper), Some(start)) = (&o.paper, o.start_date()) {
+        match paper.until {
+            Some(until) if !paper.accepted => report(
+                "paper",
+                format!("書面を受け付けない（accepted: false）のに、終了日 {until} があります"),
+                "書面の受付が終わる日を書くときは accepted: true にしてください",
+            ),
+            Some(until) if until < start => report(
+                "paper",
+                format!("書面の受付の終了日 {until} が運用開始日 {start} より前です"),
+                "書面の受付の終了日は、運用開始日と同じか後にしてください",
+            ),
+            _ => {}
+        }
+    }
+    if let Some(docs) = &o.other_documents {
+        if docs.items.is_empty() {
+            report(
+                "other_documents",
+                "other_documents.items が空です".into(),
+                "電子化される保証証書以外の書類を書くか、other_documents を削除してください",
             );
         }
     }
-    if m.guarantee_kinds.contains(&GuaranteeKind::IntermediateAdvance)
-        && !m.guarantee_kinds.contains(&GuaranteeKind::Advance)
-    {
-        report(
-            "guarantee_kinds",
-            "中間前払金保証だけが対象になっています".into(),
-            "中間前払金保証は前払金保証とあわせて書いてください".into(),
-        );
-    }
-    if m.key_submission.methods.is_empty()
-        || m.key_submission.documents.is_empty()
-        || m.key_submission.answer.trim().is_empty()
-    {
-        report(
-            "key_submission",
-            "認証キーの提出方法（documents, methods, answer）が不足しています".into(),
-            "見本の自治体ファイルと同じ項目を書いてください".into(),
-        );
-    }
-    if m.other_documents.items.is_empty() {
-        report(
-            "other_documents",
-            "other_documents.items が空です".into(),
-            "電子化される保証証書以外の書類を書いてください".into(),
-        );
-    }
-    if !matches!(m.other_documents.connector.as_str(), "及び" | "または") {
-        report(
-            "other_documents",
-            format!("connector「{}」は使えません", m.other_documents.connector),
-            "「及び」か「または」を書いてください".into(),
-        );
-    }
     found
+}
+
+/// No kind twice; 中間前払金保証 only beside 前払金保証.
+fn check_kind_list(kinds: &[GuaranteeKind], field: &str, report: &mut impl FnMut(&str, String, &str)) {
+    for kind in GuaranteeKind::ALL {
+        if kinds.iter().filter(|k| **k == kind).count() > 1 {
+            report(
+                field,
+                format!("「{kind}」が二度書かれています"),
+                "一度だけ書いてください",
+            );
+        }
+    }
+    if kinds.contains(&GuaranteeKind::IntermediateAdvance) && !kinds.contains(&GuaranteeKind::Advance) {
+        report(
+            field,
+            "中間前払金保証だけが対象になっています".into(),
+            "中間前払金保証は前払金保証とあわせて書いてください",
+        );
+    }
+}
+
+/// Every kind has exactly one rule (or none at all, when the sources do not say); a rule names
+/// only the orderer's kinds; 電子申請 names its form.
+fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str)) {
+    let rules = &o.submission.rules;
+    if o.submission.documents.is_empty() {
+        report(
+            "submission.documents",
+            "提出する書類（submission.documents）がありません".into(),
+            "例: [認証キー]",
+        );
+    }
+    if rules.is_empty() {
+        return;
+    }
+    let catch_all = rules.iter().filter(|r| r.guarantee_kinds.is_empty()).count();
+    if catch_all > 1 {
+        report(
+            "submission.rules",
+            "guarantee_kinds のない提出ルールが二つ以上あります".into(),
+            "保証の種類を書かないルール（すべての種類に共通）は一つだけにしてください",
+        );
+    }
+    for kind in &o.guarantee_kinds {
+        let named = rules.iter().filter(|r| r.guarantee_kinds.contains(kind)).count();
+        if named > 1 {
+            report(
+                "submission.rules",
+                format!("「{kind}」の提出ルールが二つあります"),
+                "一つの保証の種類は一つのルールにだけ書いてください",
+            );
+        }
+        if named == 0 && catch_all == 0 {
+            report(
+                "submission.rules",
+                format!("「{kind}」の提出ルール（submission.rules）がありません"),
+                "この種類の guarantee_kinds を持つルールを足すか、guarantee_kinds のないルールを一つ書いてください",
+            );
+        }
+    }
+    for (i, rule) in rules.iter().enumerate() {
+        let field = format!("submission.rules[{i}]");
+        for kind in rule.guarantee_kinds.iter().filter(|k| !o.guarantee_kinds.contains(k)) {
+            report(
+                &field,
+                format!("「{kind}」は発注者の guarantee_kinds にありません"),
+                "発注者の guarantee_kinds にある種類だけを書いてください",
+            );
+        }
+        let online =
+            rule.methods.contains(&SubmissionMethod::OnlineForm) || rule.also.contains(&SubmissionMethod::OnlineForm);
+        if online != rule.form.is_some() {
+            report(
+                &field,
+                if online {
+                    "電子申請の申請先（form）がありません".into()
+                } else {
+                    "form は電子申請のときだけ書きます".into()
+                },
+                "電子申請なら form に name と url を書き、methods に「電子申請」を入れてください",
+            );
+        }
+        if let Some(email) = &rule.email {
+            if !email.contains('@') || email.contains(char::is_whitespace) {
+                report(
+                    &field,
+                    format!("「{email}」はメールアドレスではありません"),
+                    "例: keiyaku@city.example.lg.jp",
+                );
+            }
+        }
+        if o.printouts_refused
+            && (rule.step3 == crate::content::Step3Submission::Print
+                || rule.step4 == crate::content::Step4Submission::Print)
+        {
+            report(
+                &field,
+                "印刷したものを受け付けない（printouts_refused）のに、印刷して提出するルールがあります".into(),
+                "step3・step4 か printouts_refused のどちらかを直してください",
+            );
+        }
+    }
 }
 
 fn read(path: &Path) -> Result<String, Diagnostic> {

@@ -21,7 +21,7 @@ pub struct BuildOptions {
 
 #[derive(Debug)]
 pub struct BuildReport {
-    pub municipalities: usize,
+    pub orderers: usize,
     pub files: usize,
     pub bytes: usize,
     pub elapsed: Duration,
@@ -82,7 +82,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
 fn report(content: &Content, files: &[OutputFile], started: Instant) -> BuildReport {
     BuildReport {
-        municipalities: content.municipalities.len(),
+        orderers: content.orderers.len(),
         files: files.len(),
         bytes: files.iter().map(|f| f.bytes.len()).sum(),
         elapsed: started.elapsed(),

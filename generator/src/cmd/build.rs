@@ -13,9 +13,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     match generator::build(&options) {
         Ok(report) => {
             println!(
-                "{} に {} 自治体・{} ファイル（{} バイト）を書き出しました（基準日 {}、{:.1} ms）",
+                "{} に {} 発注者・{} ファイル（{} バイト）を書き出しました（基準日 {}、{:.1} ms）",
                 options.out.display(),
-                report.municipalities,
+                report.orderers,
                 report.files,
                 report.bytes,
                 options.date,

@@ -14,8 +14,8 @@ pub fn run(args: &ContentArgs) -> ExitCode {
     match generator::check(&options) {
         Ok(report) => {
             println!(
-                "問題はありません（{} 自治体、{} ファイル分を検査）",
-                report.municipalities, report.files
+                "問題はありません（{} 発注者、{} ファイル分を検査）",
+                report.orderers, report.files
             );
             ExitCode::SUCCESS
         }

@@ -57,7 +57,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("「{text}」は YYYY-MM-DD 形式の実在する日付ではありません"))
 }
 
-/// Japan Standard Time: a municipality's start date is a Japanese calendar day.
+/// Japan Standard Time: an orderer's start date is a Japanese calendar day.
 fn default_date() -> Result<NaiveDate, String> {
     let jst = FixedOffset::east_opt(9 * 3600).ok_or("タイムゾーンを作れません")?;
     match std::env::var("SOURCE_DATE_EPOCH") {

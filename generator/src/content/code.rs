@@ -110,6 +110,11 @@ const PREFECTURES: [&str; 47] = [
     "沖縄県",
 ];
 
+/// The prefecture number (JIS X 0401) of a prefecture's name: the index's order.
+pub fn prefecture_number(name: &str) -> Option<u32> {
+    PREFECTURES.iter().position(|p| *p == name).map(|i| i as u32 + 1)
+}
+
 /// The prefecture for a two-digit prefecture number (JIS X 0401).
 pub fn prefecture_name(number: u32) -> Option<&'static str> {
     number.checked_sub(1).and_then(|i| PREFECTURES.get(i as usize)).copied()

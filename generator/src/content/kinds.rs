@@ -71,32 +71,29 @@ pub enum SubmissionMethod {
     Post,
     #[serde(rename = "電子契約システム")]
     ContractSystem,
+    /// An online application form (電子申請); the rule names the form.
+    #[serde(rename = "電子申請")]
+    OnlineForm,
 }
 
 /// What the contractor hands over from STEP3's screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Step3Submission {
     /// Nothing: the orderer sees the certificate on D-Sure.
+    #[default]
     None,
     /// A printout of the certificate screen.
     Print,
 }
 
 /// How the contractor hands over STEP4's 「認証キー等のお知らせ」.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Step4Submission {
     /// The PDF file itself.
+    #[default]
     Pdf,
     /// A printout of the PDF.
     Print,
-}
-
-/// Whether a contact is a place to read (a web page) or an office to ask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ContactKind {
-    Website,
-    Office,
 }

@@ -1,10 +1,10 @@
-//! Stage 3: domain → pages. Municipality pages render in parallel; everything is kept in
-//! memory until the whole site rendered, so a failure writes nothing.
+//! Stage 3: domain → pages. Orderer pages render in parallel; everything is kept in memory until
+//! the whole site rendered, so a failure writes nothing.
 
 mod qr;
 mod sections;
-mod sentences;
 mod templates;
+mod views;
 
 use chrono::NaiveDate;
 use minijinja::value::Serde;
@@ -12,15 +12,13 @@ use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::content::{Date, GuaranteeKind, Municipality, SubmissionMethod};
+use crate::content::{prefecture_number, Date, GuaranteeKind, Orderer};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Content;
 
 pub use qr::svg_for_url;
-pub use sentences::{
-    contacts_sentence, other_documents_sentence, target_groups, targets_sentence, DateView, TargetGroup,
-};
-pub use templates::{section_environment, Templates, REQUIRED_TEMPLATES};
+pub use templates::{section_environment, Templates, REQUIRED_TEMPLATES, SENTENCES_TEMPLATE};
+pub use views::{DateView, PaperView, RuleView, StepView, TargetGroup, TargetView};
 
 /// One file of the built site, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,50 +36,99 @@ impl OutputFile {
     }
 }
 
-/// Status relative to the build date.
-fn status(start: Date, today: NaiveDate) -> &'static str {
-    if start.0 <= today {
-        "運用中"
-    } else {
-        "運用開始予定"
-    }
-}
-
-/// What a municipality page, the index and open data know of one municipality.
+/// What an orderer's page, the index, the feed and open data know of one orderer, relative to
+/// the build date.
 #[derive(Debug, Clone, Serialize)]
-struct MunicipalitySummary<'a> {
-    m: &'a Municipality,
+struct OrdererSummary<'a> {
+    o: &'a Orderer,
     full_name: String,
     start: DateView,
-    status: &'static str,
-    started: bool,
-    target_groups: Vec<TargetGroup>,
-    targets_sentence: String,
+    confirmed: DateView,
+    groups: Vec<TargetGroup>,
+    targets: Vec<TargetView>,
+    rules: Vec<RuleView<'a>>,
+    step3: StepView,
+    step4: StepView,
+    paper: Option<PaperView>,
+    /// 前払金保証 and 契約保証 in display order: 中間前払金保証 is part of the first.
+    headline_kinds: Vec<GuaranteeKind>,
+    /// The kinds in the flyers' canonical order, for the Q&A list.
+    kinds_canonical: Vec<GuaranteeKind>,
 }
 
-impl<'a> MunicipalitySummary<'a> {
-    fn new(m: &'a Municipality, today: NaiveDate) -> Option<Self> {
-        let start = m.start_date()?;
-        let groups = target_groups(m);
-        Some(MunicipalitySummary {
-            full_name: m.full_name(),
-            start: DateView::new(start),
-            status: status(start, today),
-            started: start.0 <= today,
-            targets_sentence: targets_sentence(m, &groups),
-            target_groups: groups,
-            m,
+impl<'a> OrdererSummary<'a> {
+    fn new(o: &'a Orderer, today: NaiveDate) -> Option<Self> {
+        let start = o.start_date()?;
+        let rules = views::rule_views(o);
+        let (step3, step4) = views::step_views(&rules);
+        Some(OrdererSummary {
+            full_name: o.full_name(),
+            start: DateView::new(start, today),
+            confirmed: DateView::new(o.confirmed, today),
+            groups: views::target_groups(o, today),
+            targets: views::target_views(o, today),
+            step3,
+            step4,
+            rules,
+            paper: views::paper_view(o, today),
+            headline_kinds: o.guarantee_kinds.iter().copied().filter(|k| k.is_main()).collect(),
+            kinds_canonical: GuaranteeKind::ALL
+                .into_iter()
+                .filter(|k| o.guarantee_kinds.contains(k))
+                .collect(),
+            o,
         })
     }
+}
+
+/// Sentences the shared Markdown and the pages use, from `templates/partials/sentences.jinja`.
+#[derive(Debug, Clone, Default, Serialize)]
+struct Sentences {
+    targets_sentence: String,
+    kinds_by_category: String,
+    submission_answer: String,
+    paper_sentence: String,
+    other_documents_sentence: String,
+}
+
+fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sentences, Diagnostic> {
+    let o = Value::from(Serde(summary.o));
+    let other_documents = match &summary.o.other_documents {
+        Some(docs) => vec![("other_documents_sentence", vec![Value::from(Serde(docs))])],
+        None => Vec::new(),
+    };
+    let mut calls = vec![
+        ("targets_sentence", vec![o.clone(), Value::from(Serde(&summary.groups))]),
+        ("kinds_by_category", vec![Value::from(Serde(&summary.targets))]),
+        (
+            "submission_answer",
+            vec![
+                o.clone(),
+                Value::from(Serde(&summary.rules)),
+                Value::from(Serde(&summary.o.submission.ask)),
+            ],
+        ),
+        ("paper_sentence", vec![Value::from(Serde(&summary.paper))]),
+    ];
+    calls.extend(other_documents);
+    let mut text = templates.call_macros(SENTENCES_TEMPLATE, &calls)?.into_iter();
+    let mut next = || text.next().unwrap_or_default().trim().to_string();
+    Ok(Sentences {
+        targets_sentence: next(),
+        kinds_by_category: next(),
+        submission_answer: next(),
+        paper_sentence: next(),
+        other_documents_sentence: next(),
+    })
 }
 
 /// Renders the whole site into memory.
 pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -> Result<Vec<OutputFile>, Diagnostics> {
     let site = &content.site;
-    let summaries: Vec<MunicipalitySummary<'_>> = content
-        .municipalities
+    let summaries: Vec<OrdererSummary<'_>> = content
+        .orderers
         .iter()
-        .filter_map(|m| MunicipalitySummary::new(m, today))
+        .filter_map(|o| OrdererSummary::new(o, today))
         .collect();
     let section_list: Vec<_> = content.sections.values().collect();
     let section_env = section_environment(&section_list)?;
@@ -94,40 +141,47 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
             .field("manual_video.url")
             .hint("URL を短くしてください")
     })?;
-    let build_date = DateView::new(Date(today));
+    let build_date = DateView::new(Date(today), today);
     let globals = context! {
         root => root_path(&site.base_url),
         site => Serde(site),
         build_date => Serde(&build_date),
     };
 
-    let rendered: Vec<Result<OutputFile, Vec<Diagnostic>>> = summaries
+    let rendered: Vec<Result<(OutputFile, Sentences), Vec<Diagnostic>>> = summaries
         .par_iter()
-        .map(|summary| render_municipality(summary, content, templates, &section_env, &globals, &qr_svg))
+        .map(|summary| render_orderer(summary, content, templates, &section_env, &globals, &qr_svg))
         .collect();
     let mut errors = Diagnostics::default();
     let mut files = Vec::with_capacity(summaries.len() + 10);
+    let mut all_sentences = Vec::with_capacity(summaries.len());
     for result in rendered {
         match result {
-            Ok(file) => files.push(file),
+            Ok((file, sentences)) => {
+                files.push(file);
+                all_sentences.push(sentences);
+            }
             Err(found) => errors.extend(found),
         }
     }
-    // Shared text renders the same for every municipality: report each problem once.
+    // Shared text renders the same for every orderer: report each problem once.
     errors
         .0
         .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     errors.0.dedup();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
 
     let prefectures = group_by_prefecture(&summaries);
-    let feed = feed_entries(&summaries, today);
+    let feed = feed_entries(&summaries, &all_sentences, today);
     let site_context = context! {
         ..globals.clone(),
         ..context! {
             prefectures => Serde(&prefectures),
-            municipalities => Serde(&summaries),
+            orderers => Serde(&summaries),
             feed_entries => Serde(&feed),
-            feed_updated => feed.first().map(|e| e.date.clone()).unwrap_or_else(|| build_date.iso.clone()),
+            feed_updated => feed.first().map(|e| e.date.iso.clone()).unwrap_or_else(|| build_date.iso.clone()),
         }
     };
     for (name, output) in [
@@ -157,40 +211,29 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
     errors.into_result(files)
 }
 
-fn render_municipality(
-    summary: &MunicipalitySummary<'_>,
+fn render_orderer(
+    summary: &OrdererSummary<'_>,
     content: &Content,
     templates: &Templates,
     section_env: &minijinja::Environment<'static>,
     globals: &Value,
     qr_svg: &str,
-) -> Result<OutputFile, Vec<Diagnostic>> {
-    let m = summary.m;
-    let kinds_canonical: Vec<&str> = GuaranteeKind::ALL
-        .iter()
-        .filter(|k| m.guarantee_kinds.contains(k))
-        .map(|k| k.name())
-        .collect();
-    let headline_kinds: Vec<&str> = m
-        .guarantee_kinds
-        .iter()
-        .filter(|k| k.is_main())
-        .map(|k| k.name())
-        .collect();
+) -> Result<(OutputFile, Sentences), Vec<Diagnostic>> {
+    let o = summary.o;
+    let sentences = sentences(summary, templates).map_err(|e| vec![e])?;
     let placeholders = context! {
         site => Serde(&content.site),
-        name => &m.name,
+        name => &o.name,
         full_name => &summary.full_name,
         start_date => &summary.start.text,
-        headline_kinds => Serde(&headline_kinds),
-        kinds_canonical => Serde(&kinds_canonical),
-        targets_sentence => &summary.targets_sentence,
-        contacts_sentence => contacts_sentence(&m.key_submission.contacts),
-        other_documents_sentence => other_documents_sentence(&m.other_documents),
-        key_submission => Serde(&m.key_submission),
-        step3_submission => Serde(&m.step3_submission),
-        step4_submission => Serde(&m.step4_submission),
-        notes => Serde(&m.notes),
+        started => summary.start.passed,
+        headline_kinds => Serde(&summary.headline_kinds),
+        kinds_canonical => Serde(&summary.kinds_canonical),
+        step3 => Serde(&summary.step3),
+        step4 => Serde(&summary.step4),
+        printouts_refused => o.printouts_refused,
+        documents => Serde(&o.submission.documents),
+        ..Value::from(Serde(&sentences))
     };
     let mut errors = Vec::new();
     let html_sections = sections::render_sections(section_env, content, &placeholders).unwrap_or_else(|found| {
@@ -205,39 +248,28 @@ fn render_municipality(
         return Err(errors);
     }
     questions.extend(
-        m.extra_qa
+        o.extra_qa
             .iter()
             .map(|qa| sections::question_view(&qa.question, &qa.answer)),
     );
 
-    let page_url = format!("{}{}/", content.site.base_url, m.slug);
-    let description = format!(
-        "{}の電子保証（電子証書）のご案内。{}より運用開始。対象案件、対象の保証証書（{}）、お申込の流れとQ&A。",
-        summary.full_name,
-        summary.start.text,
-        m.guarantee_kinds
-            .iter()
-            .map(|k| k.name())
-            .collect::<Vec<_>>()
-            .join("・")
-    );
+    let page_url = format!("{}{}/", content.site.base_url, o.slug);
     let context = context! {
         ..globals.clone(),
         ..context! {
-            municipality => Serde(summary),
-            m => Serde(m),
-            kinds => Serde(&m.guarantee_kinds),
+            summary => Serde(summary),
+            o => Serde(o),
+            sentences => Serde(&sentences),
             sections => Serde(&html_sections),
             questions => Serde(&questions),
             page_url => &page_url,
-            description => description,
             faq_jsonld => faq_json_ld(&questions, &page_url),
             qr_svg => qr_svg,
         }
     };
     templates
-        .render("municipality.html", context)
-        .map(|html| OutputFile::text(format!("{}/index.html", m.slug), html))
+        .render("orderer.html", context)
+        .map(|html| (OutputFile::text(format!("{}/index.html", o.slug), html), sentences))
         .map_err(|e| vec![e])
 }
 
@@ -275,105 +307,109 @@ fn faq_json_ld(questions: &[sections::QuestionView], url: &str) -> String {
 #[derive(Debug, Serialize)]
 struct PrefectureGroup<'a> {
     name: &'a str,
-    municipalities: Vec<&'a MunicipalitySummary<'a>>,
+    orderers: Vec<&'a OrdererSummary<'a>>,
 }
 
-/// Summaries are ordered by code, so prefectures come out in JIS order.
-fn group_by_prefecture<'a>(summaries: &'a [MunicipalitySummary<'a>]) -> Vec<PrefectureGroup<'a>> {
+/// Summaries are ordered by prefecture number (JIS order), so groups come out in that order.
+fn group_by_prefecture<'a>(summaries: &'a [OrdererSummary<'a>]) -> Vec<PrefectureGroup<'a>> {
     let mut groups: Vec<PrefectureGroup<'a>> = Vec::new();
     for summary in summaries {
         match groups.last_mut() {
-            Some(group) if group.name == summary.m.prefecture => group.municipalities.push(summary),
+            Some(group) if group.name == summary.o.prefecture => group.orderers.push(summary),
             _ => groups.push(PrefectureGroup {
-                name: &summary.m.prefecture,
-                municipalities: vec![summary],
+                name: &summary.o.prefecture,
+                orderers: vec![summary],
             }),
         }
     }
     groups
 }
 
+/// A dated event in content that has happened by the build date. The feed template words it.
 #[derive(Debug, Clone, Serialize)]
 struct FeedEntry {
     id: String,
-    title: String,
-    date: String,
+    /// `start` (the first date), `categories` (categories added later), `kind` (a guarantee
+    /// kind added later), `paper_end` (paper no longer accepted).
+    event: &'static str,
+    date: DateView,
+    full_name: String,
     slug: String,
+    categories: Vec<String>,
+    kind: Option<GuaranteeKind>,
     summary: String,
 }
 
-/// Newest first: each municipality's announcement, and its start once the start has passed.
-fn feed_entries(summaries: &[MunicipalitySummary<'_>], today: NaiveDate) -> Vec<FeedEntry> {
+/// Newest first: starts, categories and kinds added later, the end of paper — only what has
+/// happened by the build date, only from dates the content gives.
+fn feed_entries(summaries: &[OrdererSummary<'_>], sentences: &[Sentences], today: NaiveDate) -> Vec<FeedEntry> {
     let mut entries = Vec::new();
-    for s in summaries {
-        let m = s.m;
-        if let Some(added) = m.added.filter(|d| d.0 <= today) {
-            entries.push(FeedEntry {
-                id: format!("{}/added", m.slug),
-                title: format!("{}で電子保証の取扱いを開始します（{}より）", s.full_name, s.start.text),
-                date: added.iso(),
-                slug: m.slug.clone(),
-                summary: format!("{}が対象です。", s.targets_sentence),
-            });
+    for (s, text) in summaries.iter().zip(sentences) {
+        let entry = |event: &'static str, date: Date, categories: Vec<String>, kind: Option<GuaranteeKind>| FeedEntry {
+            id: format!("{}/{}/{}", s.o.slug, date.iso(), event),
+            event,
+            date: DateView::new(date, today),
+            full_name: s.full_name.clone(),
+            slug: s.o.slug.clone(),
+            categories,
+            kind,
+            summary: text.targets_sentence.clone(),
+        };
+        let Some(start) = s.o.start_date() else { continue };
+        let mut dates: Vec<Date> = s.o.targets.iter().map(|t| t.from).collect();
+        dates.sort();
+        dates.dedup();
+        for date in dates.into_iter().filter(|d| d.0 <= today) {
+            let categories =
+                s.o.targets
+                    .iter()
+                    .filter(|t| t.from == date)
+                    .map(|t| t.category.clone())
+                    .collect();
+            let event = if date == start { "start" } else { "categories" };
+            entries.push(entry(event, date, categories, None));
         }
-        if s.started {
-            entries.push(FeedEntry {
-                id: format!("{}/started", m.slug),
-                title: format!("{}で電子保証の運用を開始しました", s.full_name),
-                date: s.start.iso.clone(),
-                slug: m.slug.clone(),
-                summary: format!("{}が対象です。", s.targets_sentence),
-            });
+        for target in &s.o.targets {
+            for later in target.kind_starts.iter().filter(|k| k.from.0 <= today) {
+                entries.push(entry(
+                    "kind",
+                    later.from,
+                    vec![target.category.clone()],
+                    Some(later.kind),
+                ));
+            }
+        }
+        if let Some(until) = s.o.paper.as_ref().and_then(|p| p.until).filter(|d| d.0 < today) {
+            entries.push(entry("paper_end", until, Vec::new(), None));
         }
     }
-    entries.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    entries.sort_by(|a, b| b.date.iso.cmp(&a.date.iso).then_with(|| a.id.cmp(&b.id)));
     entries
 }
 
+/// `municipalities.json`: each orderer as its file says it, plus what the site derives.
 #[derive(Serialize)]
 struct OpenDataRecord<'a> {
-    name: &'a str,
-    prefecture: &'a str,
-    district: Option<&'a str>,
-    code: &'a str,
-    start_date: String,
-    status: &'a str,
-    targets: Vec<OpenDataTarget<'a>>,
-    guarantee_kinds: &'a [GuaranteeKind],
-    key_submission_methods: &'a [SubmissionMethod],
+    #[serde(flatten)]
+    orderer: &'a Orderer,
+    full_name: &'a str,
+    start_date: &'a str,
+    started: bool,
+    /// The submission rules with the kinds each one covers.
+    submission_rules: &'a [RuleView<'a>],
     url: String,
 }
 
-#[derive(Serialize)]
-struct OpenDataTarget<'a> {
-    category: &'a str,
-    from: String,
-    initial_contract_only: bool,
-}
-
-fn open_data(summaries: &[MunicipalitySummary<'_>], base_url: &str) -> Result<String, String> {
+fn open_data(summaries: &[OrdererSummary<'_>], base_url: &str) -> Result<String, String> {
     let records: Vec<OpenDataRecord<'_>> = summaries
         .iter()
         .map(|s| OpenDataRecord {
-            name: &s.m.name,
-            prefecture: &s.m.prefecture,
-            district: s.m.district.as_deref(),
-            code: s.m.code.as_str(),
-            start_date: s.start.iso.clone(),
-            status: s.status,
-            targets: s
-                .m
-                .targets
-                .iter()
-                .map(|t| OpenDataTarget {
-                    category: &t.category,
-                    from: t.from.iso(),
-                    initial_contract_only: t.initial_contract_only,
-                })
-                .collect(),
-            guarantee_kinds: &s.m.guarantee_kinds,
-            key_submission_methods: &s.m.key_submission.methods,
-            url: format!("{base_url}{}/", s.m.slug),
+            orderer: s.o,
+            full_name: &s.full_name,
+            start_date: &s.start.iso,
+            started: s.start.passed,
+            submission_rules: &s.rules,
+            url: format!("{base_url}{}/", s.o.slug),
         })
         .collect();
     serde_json::to_string_pretty(&records)
@@ -382,4 +418,13 @@ fn open_data(summaries: &[MunicipalitySummary<'_>], base_url: &str) -> Result<St
             s
         })
         .map_err(|e| e.to_string())
+}
+
+/// The order of the index and of open data: by prefecture (JIS), then code, then name.
+pub fn index_order(o: &Orderer) -> (u32, Option<String>, String) {
+    (
+        prefecture_number(&o.prefecture).unwrap_or(u32::MAX),
+        o.code.as_ref().map(|c| c.as_str().to_string()),
+        o.name.clone(),
+    )
 }

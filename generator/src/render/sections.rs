@@ -1,4 +1,4 @@
-//! Shared Markdown, with each municipality's placeholders filled, turned into HTML.
+//! Shared Markdown, with each orderer's placeholders filled, turned into HTML.
 
 use std::collections::BTreeMap;
 

@@ -1,10 +1,10 @@
 //! The minijinja environments: page templates from `templates/`, and shared Markdown from
-//! `content/sections/` (whose placeholders are filled per municipality).
+//! `content/sections/` (whose placeholders are filled per orderer).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Section;
@@ -17,10 +17,15 @@ pub struct Templates {
     pub assets: Vec<(String, Vec<u8>)>,
 }
 
+/// The macros that word an orderer's facts; the generator calls them for the placeholders of
+/// `content/sections/*.md`, and the page templates import them.
+pub const SENTENCES_TEMPLATE: &str = "partials/sentences.jinja";
+
 /// Template names every build renders.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
+    SENTENCES_TEMPLATE,
     "index.html",
-    "municipality.html",
+    "orderer.html",
     "verify.html",
     "404.html",
     "feed.xml",
@@ -92,6 +97,24 @@ impl Templates {
             .get_template(name)
             .and_then(|t| t.render(context))
             .map_err(|e| template_error(&self.dir, &e))
+    }
+
+    /// Calls macros of one template, each with its arguments, and returns their output in order.
+    pub fn call_macros(&self, template: &str, calls: &[(&str, Vec<Value>)]) -> Result<Vec<String>, Diagnostic> {
+        let error = |e: minijinja::Error| template_error(&self.dir, &e);
+        let mut captured = self
+            .env
+            .get_template(template)
+            .and_then(|t| t.render_captured(()))
+            .map_err(error)?;
+        captured
+            .with_state_mut(|state| {
+                calls
+                    .iter()
+                    .map(|(name, args)| state.call_macro(name, args))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(error)
     }
 }
 

@@ -21,7 +21,7 @@ fn assert_has(text: &str, expected: &[&str]) {
 #[test]
 fn malformed_yaml() {
     let s = Scratch::new();
-    s.edit(ASHIYA, "name: 芦屋町", "name: \"芦屋町");
+    s.edit(ASHIYA, "\nname: 芦屋町\n", "\nname: \"芦屋町\n");
     let (_, text) = s.check_errors();
     assert_has(
         &text,
@@ -32,15 +32,15 @@ fn malformed_yaml() {
 #[test]
 fn unknown_field_suggests_the_right_name() {
     let s = Scratch::new();
-    s.edit(ASHIYA, "step3_submission: none", "step3_submision: none");
-    let line = line_of(&s, ASHIYA, "step3_submision");
+    s.edit(ASHIYA, "confirmed: 2026-11-23", "confirmd: 2026-11-23");
+    let line = line_of(&s, ASHIYA, "confirmd");
     let (_, text) = s.check_errors();
     assert_has(
         &text,
         &[
             &format!("ashiya-machi.yaml:{line}:1"),
-            "不明な項目「step3_submision」があります",
-            "ヒント: 「step3_submission」の書き間違いではありませんか",
+            "不明な項目「confirmd」があります",
+            "ヒント: 「confirmed」の書き間違いではありませんか",
         ],
     );
 }
@@ -50,17 +50,17 @@ fn unknown_nested_field_names_its_path() {
     let s = Scratch::new();
     s.edit(
         SAIKI,
-        "    initial_contract_only: true\n  - category: 建設",
-        "    initial_contract_onl: true\n  - category: 建設",
+        "    contracts: 当初契約のみ\n  - category: 建設",
+        "    contract: 当初契約のみ\n  - category: 建設",
     );
-    let line = line_of(&s, SAIKI, "initial_contract_onl:");
+    let line = line_of(&s, SAIKI, "contract:");
     let (_, text) = s.check_errors();
     assert_has(
         &text,
         &[
             &format!("saiki-shi.yaml:{line}:5"),
-            "項目 `targets[0].initial_contract_onl`",
-            "「initial_contract_only」の書き間違い",
+            "項目 `targets[0].contract`",
+            "「contracts」の書き間違い",
         ],
     );
 }
@@ -68,14 +68,14 @@ fn unknown_nested_field_names_its_path() {
 #[test]
 fn missing_required_field() {
     let s = Scratch::new();
-    s.edit(ASHIYA, "step4_submission: pdf\n", "");
+    s.edit(ASHIYA, "confirmed: 2026-11-23\n", "");
     let (_, text) = s.check_errors();
     assert_has(
         &text,
         &[
             "ashiya-machi.yaml:",
-            "必須の項目「step4_submission」がありません",
-            "ヒント: 「step4_submission:」を追加してください",
+            "必須の項目「confirmed」がありません",
+            "ヒント: 「confirmed:」を追加してください",
         ],
     );
 }
@@ -162,17 +162,17 @@ fn contract_guarantee_reservation_is_never_eligible() {
 }
 
 #[test]
-fn two_files_for_the_same_municipality() {
+fn two_files_for_the_same_orderer() {
     let s = Scratch::new();
     let copy = std::fs::read_to_string(s.path(ASHIYA)).unwrap();
     s.write("content/municipalities/ashiya.yaml", &copy);
-    let line = line_of(&s, ASHIYA, "code:");
+    let line = line_of(&s, ASHIYA, "name:");
     let (_, text) = s.check_errors();
     assert_has(
         &text,
         &[
-            "全国地方公共団体コード「403814」の自治体が二つあります",
-            &format!(":{line}:1: 項目 `code`"),
+            "発注者「福岡県遠賀郡芦屋町」のファイルが二つあります",
+            &format!(":{line}:1: 項目 `name`"),
             "どちらか一方のファイルにまとめてください",
         ],
     );
@@ -201,7 +201,13 @@ fn prefecture_that_does_not_match_the_code() {
     let (_, text) = s.check_errors();
     assert_has(
         &text,
-        &["saiki-shi.yaml:3:1: 項目 `prefecture`", "（大分県）と合いません"],
+        &[
+            &format!(
+                "saiki-shi.yaml:{}:1: 項目 `prefecture`",
+                line_of(&s, SAIKI, "prefecture:")
+            ),
+            "（大分県）と合いません",
+        ],
     );
 }
 
@@ -275,11 +281,11 @@ fn every_error_is_reported_not_only_the_first() {
 fn several_mistakes_in_one_file_are_all_reported_at_their_lines() {
     let s = Scratch::new();
     s.edit(ASHIYA, "district: 遠賀郡", "distrct: 遠賀郡");
-    s.edit(ASHIYA, "      kind: website", "      knd: website");
-    s.edit(ASHIYA, "step3_submission: none", "step3_submission: none\ncolour: blue");
+    s.edit(ASHIYA, "      and_others: true", "      and_other: true");
+    s.edit(ASHIYA, "  connector: または", "  connector: または\ncolour: blue");
     let lines = [
         line_of(&s, ASHIYA, "distrct"),
-        line_of(&s, ASHIYA, "knd: website"),
+        line_of(&s, ASHIYA, "and_other:"),
         line_of(&s, ASHIYA, "colour"),
     ];
     let (errors, text) = s.check_errors();
@@ -294,7 +300,7 @@ fn several_mistakes_in_one_file_are_all_reported_at_their_lines() {
         &[
             "不明な項目「distrct」",
             "「district」の書き間違い",
-            "不明な項目「knd」",
+            "不明な項目「and_other」",
             "不明な項目「colour」",
         ],
     );

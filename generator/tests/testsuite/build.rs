@@ -64,12 +64,12 @@ fn a_template_failure_at_render_time_also_writes_nothing() {
     generator::build(&s.options("2026-11-23")).unwrap();
     let before = snapshot(&s.path("public"));
     s.edit(
-        "templates/municipality.html",
+        "templates/orderer.html",
         "{{ sections.about | safe }}",
         "{{ sections.about | safe }}{{ no_such_value.field }}",
     );
     let errors = generator::build(&s.options("2026-11-23")).unwrap_err();
-    assert!(errors.to_string().contains("templates/municipality.html:"), "{errors}");
+    assert!(errors.to_string().contains("templates/orderer.html:"), "{errors}");
     assert_eq!(before, snapshot(&s.path("public")));
 }
 

@@ -1,4 +1,4 @@
-//! The two seed municipalities' pages, against their flyers.
+//! The orderers' pages: the two flyers' facts kept, the rendered content of real orderers.
 
 use std::fs;
 
@@ -62,10 +62,11 @@ fn every_flyer_sentence_is_on_its_page() {
                 "※ 保証証書とは、電子証書の内容を確認する画面を印刷したものになります。",
                 "この画面は、印刷・保存が可能です。\n【重要】 印刷をして、「発注者」へご提出ください",
                 "(PDFファイル)をダウンロード\n【重要】 印刷をして、「発注者」へご提出ください",
-                "注) 受注者は、電子証書に係る『電子証書閲覧用「認証キー」等のお知らせ』及び『保証証書(〇〇保証)』（電子証書の内容を確認する画面）を印刷したものを発注者に提出します。また、当初契約書の作成時においては、最新の契約約款を使用してください。",
+                "『電子証書閲覧用「認証キー」等のお知らせ』及び『保証証書(〇〇保証)』（電子証書の内容を確認する画面）を印刷したものを提出します。",
                 "佐伯市における認証キー・電子証書の提出方法を教えてください。",
-                "持参（FAXも可）となります。なお、詳細は、契約検査課契約係にご確認ください。",
-                "が対象となります。※当初契約書の作成時においては、最新の契約約款を使用してください。",
+                "持参（FAXも可）でのご提出となります。",
+                "なお、詳細は、契約検査課契約係にご確認ください。",
+                "が対象となります。なお、当初契約書の作成時においては、最新の契約約款を使用してください。",
                 "「お客様控え」及び「保証料計算書」を電子交付いたします。",
             ],
         ),
@@ -101,11 +102,32 @@ fn index_groups_by_prefecture_with_status_relative_to_the_build_date() {
     let scratch = Scratch::new();
     generator::build(&scratch.options("2025-01-01")).unwrap();
     let index = fs::read_to_string(scratch.path("public/index.html")).unwrap();
-    let fukuoka = index
-        .find("<h2 id=\"pref-1\">福岡県</h2>")
-        .expect("福岡県 (40) before 大分県 (44)");
-    let oita = index.find("<h2 id=\"pref-2\">大分県</h2>").expect("大分県");
-    assert!(fukuoka < oita);
+    let position = |prefecture: &str| {
+        index
+            .find(&format!("\">{prefecture}</h2>"))
+            .unwrap_or_else(|| panic!("{prefecture}"))
+    };
+    // JIS order: 鳥取県 (31), 広島県 (34), 山口県 (35), 愛媛県 (38), 福岡県 (40), 熊本県 (43),
+    // 大分県 (44), 宮崎県 (45), 鹿児島県 (46).
+    let order = [
+        "鳥取県",
+        "広島県",
+        "山口県",
+        "愛媛県",
+        "福岡県",
+        "熊本県",
+        "大分県",
+        "宮崎県",
+        "鹿児島県",
+    ];
+    for pair in order.windows(2) {
+        assert!(position(pair[0]) < position(pair[1]), "{pair:?}");
+    }
+    assert_eq!(index.matches("<h2 id=\"pref-").count(), order.len());
+    // A prefecture, a 一部事務組合 and a bureau are named once, without the prefecture twice.
+    assert!(index.contains(">福岡県</a></th>") && !index.contains("福岡県福岡県"));
+    assert!(index.contains(">鳥取県東部広域行政管理組合</a></th>"));
+    assert!(index.contains(">下関市上下水道局</a></th>"));
     let row = |slug: &str| {
         let start = index.find(&format!("{slug}/")).unwrap();
         let end = start + index[start..].find("</tr>").unwrap();
@@ -123,16 +145,31 @@ fn open_data_feed_sitemap_and_robots() {
     generator::build(&scratch.options("2026-11-23")).unwrap();
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(scratch.path("public/municipalities.json")).unwrap()).unwrap();
-    let saiki = json.as_array().unwrap().iter().find(|m| m["code"] == "442054").unwrap();
+    let records = json.as_array().unwrap();
+    assert_eq!(records.len(), 12);
+    let saiki = records.iter().find(|m| m["code"] == "442054").unwrap();
     assert_eq!(saiki["start_date"], "2024-12-01");
+    assert_eq!(saiki["started"], true);
     assert_eq!(saiki["targets"][1]["from"], "2025-05-01");
+    assert_eq!(saiki["targets"][1]["contracts"], "当初契約のみ");
     assert_eq!(saiki["guarantee_kinds"][0], "契約保証");
-    assert_eq!(saiki["key_submission_methods"], serde_json::json!(["持参", "FAX"]));
+    assert_eq!(saiki["submission_rules"][0]["methods"], serde_json::json!(["持参"]));
+    assert_eq!(saiki["submission_rules"][0]["also"], serde_json::json!(["FAX"]));
+    assert_eq!(
+        saiki["submission_rules"][0]["kinds"],
+        serde_json::json!(["契約保証", "前払金保証", "中間前払金保証"])
+    );
+    assert_eq!(saiki["confirmed"], "2026-11-23");
     assert_eq!(saiki["url"], "https://denshi-hosho.wjcs.net/saiki-shi/");
 
     let feed = fs::read_to_string(scratch.path("public/feed.xml")).unwrap();
     assert!(feed.contains("<title>福岡県遠賀郡芦屋町で電子保証の運用を開始しました</title>"));
+    assert!(feed.contains("<title>大分県佐伯市で「建設コンサルタント等業務」も電子保証の対象になりました</title>"));
     assert!(feed.contains("<updated>2026-04-01T00:00:00+09:00</updated>"));
+    assert!(
+        !feed.contains("開始します"),
+        "no future tense: only events that happened are in the feed"
+    );
     let sitemap = fs::read_to_string(scratch.path("public/sitemap.xml")).unwrap();
     for page in ["", "ashiya-machi/", "saiki-shi/", "verify/"] {
         assert!(

@@ -1,0 +1,306 @@
+//! One orderer (発注者) as its YAML file states it: who it is, which contracts and guarantee kinds
+//! are in scope from when, how each kind's 認証キー is submitted, what happens to paper, and
+//! where every fact comes from. Validation across fields is in `load`; wording is in templates.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Date, GuaranteeKind, LocalGovCode, Step3Submission, Step4Submission, SubmissionMethod};
+
+/// One participating orderer: everything its page says that is not shared text.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Orderer {
+    /// The file's stem; the page is published at `<slug>/`. It is the orderer's identity.
+    #[serde(skip_deserializing)]
+    pub slug: String,
+    /// As the orderer calls itself: 芦屋町, 福岡県, 下関市上下水道局, 鳥取県東部広域行政管理組合.
+    pub name: String,
+    pub kind: OrdererKind,
+    pub prefecture: String,
+    /// 郡, for towns and villages (e.g. 遠賀郡).
+    #[serde(default)]
+    pub district: Option<String>,
+    /// The body an enterprise bureau belongs to (下関市 for 下関市上下水道局).
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// 全国地方公共団体コード, where the orderer has one of its own.
+    #[serde(default)]
+    pub code: Option<LocalGovCode>,
+    /// The orderer's own page about 電子保証, linked from its page here.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Where every fact of this file comes from: the orderer's announcement, a flyer.
+    pub sources: Vec<Source>,
+    /// The day the facts were last checked against the sources; shown instead of a build date.
+    pub confirmed: Date,
+    /// Contracts in scope, one entry per work category; the earliest date is the 運用開始日.
+    pub targets: Vec<Target>,
+    /// In this orderer's display order; a category may narrow them.
+    pub guarantee_kinds: Vec<GuaranteeKind>,
+    pub submission: Submission,
+    /// Whether paper certificates are still accepted. Absent: the sources do not say.
+    #[serde(default)]
+    pub paper: Option<Paper>,
+    /// 「電子証書を印刷したものは提出できません」: a printout never stands for the certificate.
+    #[serde(default)]
+    pub printouts_refused: bool,
+    /// The contract terms were revised for 電子保証: use the latest ones.
+    #[serde(default)]
+    pub latest_contract_terms: bool,
+    /// Documents other than the certificate that the issuer also delivers electronically, as
+    /// the orderer's flyer says; absent when no source says it.
+    #[serde(default)]
+    pub other_documents: Option<OtherDocuments>,
+    /// Questions only this orderer's page answers, after the shared ones.
+    #[serde(default)]
+    pub extra_qa: Vec<QuestionAnswer>,
+}
+
+impl Orderer {
+    /// 運用開始日: the earliest date any target becomes eligible.
+    pub fn start_date(&self) -> Option<Date> {
+        self.targets.iter().map(|t| t.from).min()
+    }
+
+    /// 「福岡県遠賀郡芦屋町」, 「福岡県」, 「鳥取県東部広域行政管理組合」: the prefecture is never
+    /// said twice.
+    pub fn full_name(&self) -> String {
+        if self.name.starts_with(&self.prefecture) {
+            return self.name.clone();
+        }
+        format!(
+            "{}{}{}",
+            self.prefecture,
+            self.district.as_deref().unwrap_or(""),
+            self.name
+        )
+    }
+
+    /// The guarantee kinds of a target: its own list, or the orderer's.
+    pub fn kinds_of<'a>(&'a self, target: &'a Target) -> &'a [GuaranteeKind] {
+        target.guarantee_kinds.as_deref().unwrap_or(&self.guarantee_kinds)
+    }
+}
+
+/// What kind of public body the orderer is; decides how it is named and filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrdererKind {
+    #[serde(rename = "市町村")]
+    Municipality,
+    #[serde(rename = "都道府県")]
+    Prefecture,
+    #[serde(rename = "一部事務組合・広域連合")]
+    Association,
+    #[serde(rename = "企業局・公営企業")]
+    Enterprise,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    /// Absent for a printed flyer.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// A work category in scope from a date, and the rules that narrow it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// e.g. 工事, 建設コンサルタント等業務
+    pub category: String,
+    pub from: Date,
+    /// What `from` is compared with: the contract, or the call for bids.
+    #[serde(default)]
+    pub counted_from: CountedFrom,
+    /// Which contracts from that date; absent: the sources do not narrow it.
+    #[serde(default)]
+    pub contracts: Option<ContractScope>,
+    /// Procurement types left out (随意契約 …).
+    #[serde(default)]
+    pub excluded: Vec<String>,
+    /// Only cases whose procurement these departments run.
+    #[serde(default)]
+    pub departments: Vec<String>,
+    /// Where this category's guarantee kinds differ from the orderer's.
+    #[serde(default)]
+    pub guarantee_kinds: Option<Vec<GuaranteeKind>>,
+    /// A later start for some guarantee kinds of this category.
+    #[serde(default)]
+    pub kind_starts: Vec<KindStart>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CountedFrom {
+    /// Contracts concluded on or after the date.
+    #[default]
+    #[serde(rename = "契約締結")]
+    Contract,
+    /// Procurements announced (入札公告) or nominated (指名通知) on or after the date.
+    #[serde(rename = "入札公告・指名通知")]
+    CallForBids,
+    /// Procurement procedures (発注手続き) begun on or after the date.
+    #[serde(rename = "発注手続き")]
+    Procurement,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContractScope {
+    /// Only contracts first concluded (当初契約) in scope, not their changes.
+    #[serde(rename = "当初契約のみ")]
+    InitialOnly,
+    /// 変更契約 in scope too.
+    #[serde(rename = "変更契約を含む")]
+    IncludingChanges,
+    /// 変更契約 of contracts concluded before the start are out of scope.
+    #[serde(rename = "開始前の契約の変更契約を除く")]
+    ExcludingChangesOfEarlier,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindStart {
+    pub kind: GuaranteeKind,
+    pub from: Date,
+}
+
+/// How the 認証キー is handed over: one rule for every kind, or one per kind.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// What the contractor submits, named in the question (認証キー, 電子証書).
+    pub documents: Vec<String>,
+    /// Empty: the sources do not say; the page tells the reader to ask the orderer.
+    #[serde(default)]
+    pub rules: Vec<SubmissionRule>,
+    /// Whom to ask when the sources give no rule.
+    #[serde(default)]
+    pub ask: Option<Place>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionRule {
+    /// The kinds this rule is for; empty: every kind no other rule names.
+    #[serde(default)]
+    pub guarantee_kinds: Vec<GuaranteeKind>,
+    /// The ways named first, in the orderer's order; empty: the sources do not say.
+    #[serde(default)]
+    pub methods: Vec<SubmissionMethod>,
+    /// Ways also accepted (「FAXも可」).
+    #[serde(default)]
+    pub also: Vec<SubmissionMethod>,
+    /// The source says 「電子メール等」: other ways may be accepted.
+    #[serde(default)]
+    pub and_others: bool,
+    /// The online form, for 電子申請.
+    #[serde(default)]
+    pub form: Option<Link>,
+    /// The office it goes to.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// A published address, shown as a `mailto:` link.
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Where the address is published (a page or a place), when it is not given here.
+    #[serde(default)]
+    pub address_at: Option<Place>,
+    /// Whom to ask for the details.
+    #[serde(default)]
+    pub ask: Option<Place>,
+    #[serde(default)]
+    pub timing: Option<Timing>,
+    /// The mail subject the orderer asks for, with its example.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The contractor telephones to confirm the mail arrived.
+    #[serde(default)]
+    pub arrival_call: bool,
+    /// Documents still handed over separately, and to whom.
+    #[serde(default)]
+    pub separately: Vec<SeparateDocument>,
+    /// What the contractor hands over from STEP3's screen.
+    #[serde(default)]
+    pub step3: Step3Submission,
+    /// How STEP4's 「認証キー等のお知らせ」 is handed over.
+    #[serde(default)]
+    pub step4: Step4Submission,
+}
+
+/// When the 認証キー is submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Timing {
+    #[serde(rename = "契約締結前")]
+    BeforeContract,
+    #[serde(rename = "契約書と併せて")]
+    WithContract,
+    #[serde(rename = "前払金請求書と併せて")]
+    WithAdvanceClaim,
+    #[serde(rename = "前払金請求書の提出前")]
+    BeforeAdvanceClaim,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// A page (with a URL) or an office or site (without one).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeparateDocument {
+    pub document: String,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// Paper certificates during the transition.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paper {
+    pub accepted: bool,
+    /// The last day paper is accepted; absent: no end is set.
+    #[serde(default)]
+    pub until: Option<Date>,
+}
+
+/// Documents other than the certificate that are also issued electronically.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherDocuments {
+    pub items: Vec<String>,
+    pub connector: Connector,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Connector {
+    /// Both are issued.
+    #[serde(rename = "及び")]
+    Both,
+    /// Either is issued.
+    #[serde(rename = "または")]
+    Either,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionAnswer {
+    pub question: String,
+    /// Markdown.
+    pub answer: String,
+}
