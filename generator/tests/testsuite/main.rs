@@ -3,4 +3,5 @@
 mod bad_input;
 mod build;
 mod pages;
+mod patterns;
 mod util;
