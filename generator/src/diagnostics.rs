@@ -74,6 +74,18 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A value quoted in a message, cut to what identifies it: a 1 MB value is not echoed whole.
+pub fn shorten(text: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(MAX_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
 /// Every problem found by one run; a build reports them all, not only the first.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);

@@ -9,6 +9,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod load;
 pub mod markdown;
+pub mod read;
 pub mod render;
 mod site;
 pub mod wareki;

@@ -24,6 +24,8 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub struct Content {
     pub site: SiteConfig,
+    /// Where `site` was read from, for errors about it found later.
+    pub site_path: PathBuf,
     /// By name without `.md`: `about`, `steps-1-2`, `qa` …
     pub sections: BTreeMap<String, Section>,
     /// In the index's order: prefecture (JIS), code, name.
@@ -38,13 +40,24 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
             .into());
     }
 
+    // The wording lint is part of every check: a glossary that cannot be read is an error, never
+    // a lint silently switched off.
     let glossary_path = dir.join("glossary.yaml");
     let glossary: Vec<GlossaryEntry> = match read(&glossary_path) {
-        Ok(source) => yaml::parse(&glossary_path, &source).unwrap_or_else(|e| {
-            errors.extend(e);
+        Ok(source) => match yaml::parse::<Vec<GlossaryEntry>>(&glossary_path, &source) {
+            Ok(entries) => {
+                errors.extend(check_glossary(&glossary_path, &source, &entries));
+                entries.into_iter().filter(|e| !e.wrong.trim().is_empty()).collect()
+            }
+            Err(e) => {
+                errors.extend(e);
+                Vec::new()
+            }
+        },
+        Err(e) => {
+            errors.push(e);
             Vec::new()
-        }),
-        Err(_) => Vec::new(),
+        }
     };
     let lint =
         |path: &Path, source: &str, errors: &mut Diagnostics| errors.extend(lint_glossary(path, source, &glossary));
@@ -150,6 +163,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
     match site {
         Some(site) => errors.into_result(Content {
             site,
+            site_path,
             sections,
             orderers: orderers.into_iter().map(|(_, o)| o).collect(),
         }),
@@ -191,6 +205,13 @@ fn validate(o: &Orderer, path: &Path, source: &str) -> Vec<Diagnostic> {
             "name",
             format!("ファイル名「{}」はページのURLに使えません", o.slug),
             "ファイル名は半角英小文字・数字・ハイフンにしてください（例: ashiya-machi.yaml）",
+        );
+    }
+    if RESERVED_SLUGS.contains(&o.slug.as_str()) {
+        report(
+            "name",
+            format!("ファイル名「{}」はサイトの既存のページと重なります", o.slug),
+            "発注者のローマ字名などの別のファイル名にしてください（例: ashiya-machi.yaml）",
         );
     }
     for (field, value) in [("name", &o.name), ("prefecture", &o.prefecture)] {
@@ -452,8 +473,36 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
 }
 
 fn read(path: &Path) -> Result<String, Diagnostic> {
-    fs::read_to_string(path).map_err(|e| Diagnostic::io(path, &e))
+    crate::read::text(path)
 }
+
+/// An empty `wrong` term would match between every two characters of every file.
+fn check_glossary(path: &Path, source: &str, entries: &[GlossaryEntry]) -> Vec<Diagnostic> {
+    entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.wrong.trim().is_empty() || e.right.trim().is_empty())
+        .map(|(i, _)| {
+            Diagnostic::new(path, "用語集に空の語があります")
+                .at(yaml::locate(source, &format!("[{i}]")))
+                .field(format!("[{i}]"))
+                .hint("wrong と right の両方に語を書くか、その項目を削除してください")
+        })
+        .collect()
+}
+
+/// Paths an orderer's page may not take: the site's own pages and the API.
+const RESERVED_SLUGS: &[&str] = &[
+    "api",
+    "verify",
+    "static",
+    "feed",
+    "sitemap",
+    "robots",
+    "municipalities",
+    "index",
+    "404",
+];
 
 fn stem(path: &Path) -> String {
     path.file_stem()
@@ -461,7 +510,8 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Files directly in `dir` ending in `.ext`, sorted so that output is deterministic.
+/// Files directly in `dir` ending in `.ext`, sorted so that output is deterministic. Every
+/// other entry is an error with a hint: nothing in the folder is skipped in silence.
 fn files_with_extension(dir: &Path, ext: &str, errors: &mut Diagnostics) -> Vec<PathBuf> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -470,22 +520,41 @@ fn files_with_extension(dir: &Path, ext: &str, errors: &mut Diagnostics) -> Vec<
             return Vec::new();
         }
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.is_file())
-        .filter(|path| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if name.ends_with(".yml") && ext == "yaml" {
-                errors.push(
-                    Diagnostic::new(path, "拡張子 .yml は読み込みません").hint("ファイル名を .yaml に変えてください"),
-                );
+    let suffix = format!(".{ext}");
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(Diagnostic::io(dir, &e));
+                continue;
             }
-            path.extension().is_some_and(|e| e == ext) && !name.starts_with('.')
-        })
-        .collect();
+        };
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let lower = name.to_lowercase();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if name.ends_with(&suffix) && name.len() > suffix.len() && !is_dir {
+            // Regular file or not, the reader decides and says so.
+            files.push(path);
+            continue;
+        }
+        let hint = if is_dir {
+            "ここにはディレクトリを置けません。中のファイルをこのディレクトリの直下に移してください".to_string()
+        } else if ext == "yaml" && lower.ends_with(".yml") {
+            "拡張子 .yml は読み込みません。ファイル名を .yaml に変えてください".to_string()
+        } else if lower.ends_with(&suffix) {
+            format!("拡張子は小文字の {suffix} にしてください")
+        } else if lower.contains(&format!("{suffix}.")) {
+            format!(
+                "{suffix} の後ろの拡張子（{}）を外してください",
+                &name[name.rfind('.').unwrap_or(0)..]
+            )
+        } else {
+            format!("このディレクトリには <名前>{suffix} だけを置いてください。このファイルは別の場所に移してください")
+        };
+        errors.push(Diagnostic::new(&path, format!("「{name}」は読み込めません")).hint(hint));
+    }
     files.sort();
     files
 }

@@ -21,6 +21,7 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
+    remove_leftovers(&parent, &name);
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
@@ -30,6 +31,13 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);
     }
+    if out.exists() && exchange(&staging, out).is_ok() {
+        // One atomic step: `out` is the new site, `staging` the previous one.
+        let _ = fs::remove_dir_all(&staging);
+        return Ok(());
+    }
+    // No atomic exchange here (another OS, or a file system without it): two renames, with an
+    // instant between them when `out` does not exist.
     let had_previous = out.exists();
     if had_previous {
         if let Err(e) = fs::rename(out, &previous) {
@@ -48,6 +56,44 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         let _ = fs::remove_dir_all(&previous);
     }
     Ok(())
+}
+
+/// Swaps two directories in one step (`renameat2(RENAME_EXCHANGE)`), where the OS has it.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Staging and previous folders that a killed build left beside the output: removed unless
+/// the build that made them is still running.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.staging-"), format!(".{name}.previous-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = prefixes.iter().find_map(|p| file_name.strip_prefix(p.as_str())) else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if pid != std::process::id() && !process_is_running(pid) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn process_is_running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        // Without /proc, keep what may belong to a running build.
+        true
+    }
 }
 
 fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{shorten, Diagnostic};
 
 /// How many mistakes of one file are reported before giving up on it: each one costs a parse.
 const MAX_ERRORS_PER_FILE: usize = 20;
@@ -19,6 +19,10 @@ const MAX_ERRORS_PER_FILE: usize = 20;
 /// blanked. Only that entry's lines change, so every later position stays right. A syntax
 /// error, a missing field, or a line that holds no block-style key ends the file's report.
 pub fn parse<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Vec<Diagnostic>> {
+    let found = check_source(file, source);
+    if !found.is_empty() {
+        return Err(found);
+    }
     let mut errors = Vec::new();
     let mut text = source.to_string();
     let mut blanked_keys: Vec<String> = Vec::new();
@@ -64,17 +68,28 @@ fn parse_once<T: DeserializeOwned>(file: &Path, source: &str) -> Result<T, Failu
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let field = error.path().to_string();
         let inner = error.into_inner();
-        let raw = strip_path(&strip_location(&inner.to_string()));
-        let reported = inner.location().map(|l| (l.line(), l.column()));
+        let full = inner.to_string();
+        let raw = strip_path(&strip_location(&full));
+        let syntax = is_syntax_error(&raw);
+        let reported = if syntax {
+            syntax_position(&full)
+        } else {
+            inner.location().map(|l| (l.line(), l.column()))
+        };
         // serde_yaml places value errors at the enclosing mapping; the field's own line is
         // what an editor needs. Syntax and unknown-field errors it already places exactly.
-        let exact =
-            raw.starts_with("unknown field") || raw.starts_with("missing field") || field == "." || field.is_empty();
+        let exact = syntax
+            || raw.starts_with("unknown field")
+            || raw.starts_with("missing field")
+            || field == "."
+            || field.is_empty();
         let position = if exact {
             reported
         } else {
             locate(source, &field).or(reported)
         };
+        // A syntax error is not about the field the parser was in: do not name it.
+        let field = if syntax { String::new() } else { field };
         let missing = raw
             .strip_prefix("missing field ")
             .map(|rest| rest.trim_matches('`').to_string());
@@ -194,6 +209,178 @@ fn blank_entry(source: &str, line: usize) -> Option<(String, String)> {
     Some((key, lines.join("\n")))
 }
 
+/// Messages of the data model (serde) as opposed to the YAML scanner and parser.
+fn is_syntax_error(message: &str) -> bool {
+    let data = [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "unknown field",
+        "unknown variant",
+        "missing field",
+        "duplicate field",
+        "recursion limit",
+    ];
+    !data.iter().any(|prefix| message.starts_with(prefix)) && !message.contains(HINT_SEPARATOR)
+}
+
+/// Where a YAML syntax error is: the scanner names the problem and what it was scanning
+/// ("… at line 5 column 1, while scanning a quoted scalar at line 3 column 6"). An unclosed
+/// quote or a key without its `:` is noticed lines later; the mistake is where scanning began.
+fn syntax_position(message: &str) -> Option<(usize, usize)> {
+    let marks: Vec<(usize, usize)> = message
+        .match_indices(" at line ")
+        .filter_map(|(i, _)| {
+            let rest = &message[i + " at line ".len()..];
+            let (line, rest) = rest.split_once(" column ")?;
+            let column: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            Some((line.parse().ok()?, column.parse().ok()?))
+        })
+        .collect();
+    let noticed_late = message.contains("end of stream") || message.contains("could not find expected ':'");
+    match (noticed_late, marks.as_slice()) {
+        (true, [_, context, ..]) => Some(*context),
+        (_, [problem, ..]) => Some(*problem),
+        _ => None,
+    }
+}
+
+/// Mistakes the YAML parser reports badly or not at all, found on their own line before
+/// parsing: tabs and full-width spaces in indentation, a full-width colon after a key, anchors
+/// and aliases (content never needs them, and they multiply a small file into a huge one),
+/// and nesting deeper than any content needs (the parser slows down before it refuses).
+pub fn check_source(file: &Path, source: &str) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut block_indent: Option<usize> = None;
+    for (index, line) in source.split('\n').enumerate() {
+        let at = |column: usize| Some((index + 1, column));
+        let indent_text: &str = &line[..line.len() - line.trim_start_matches([' ', '\t', '\u{3000}']).len()];
+        let indent = indent_text.chars().count();
+        let content = line.trim_start_matches([' ', '\t', '\u{3000}']);
+        if let Some(block) = block_indent {
+            if content.is_empty() || indent > block {
+                continue; // inside a block scalar (`|`, `>`): text, not YAML
+            }
+            block_indent = None;
+        }
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if let Some(column) = indent_text.chars().position(|c| c == '\t') {
+            found.push(
+                Diagnostic::new(file, "字下げにタブ文字が使われています")
+                    .at(at(column + 1))
+                    .hint("字下げは半角スペースで書いてください"),
+            );
+        }
+        if let Some(column) = indent_text.chars().position(|c| c == '\u{3000}') {
+            found.push(
+                Diagnostic::new(file, "字下げに全角スペースが使われています")
+                    .at(at(column + 1))
+                    .hint("字下げは半角スペースで書いてください"),
+            );
+        }
+        if let Some(rest) = content.strip_prefix('-') {
+            if rest.starts_with(|c: char| c.is_ascii_alphabetic()) && rest.contains(':') {
+                found.push(
+                    Diagnostic::new(file, "リストの「-」の後ろに半角スペースがありません")
+                        .at(at(indent + 2))
+                        .hint("「- category: 工事」のように「-」と項目名の間に半角スペースを入れてください"),
+                );
+            }
+        }
+        let key_part = content.strip_prefix("- ").unwrap_or(content);
+        if let Some(position) = key_part.find('：') {
+            let key = &key_part[..position];
+            if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                let column = indent + (content.len() - key_part.len()) + key.chars().count() + 1;
+                found.push(
+                    Diagnostic::new(file, format!("項目「{key}」の後ろが全角のコロン「：」です"))
+                        .at(at(column))
+                        .hint("項目名の後ろは半角の「: 」（コロンと半角スペース）にしてください"),
+                );
+            }
+        }
+        if indent > MAX_INDENT {
+            found.push(
+                Diagnostic::new(
+                    file,
+                    format!("入れ子が深すぎます（字下げ {indent} 文字、上限 {MAX_INDENT} 文字）"),
+                )
+                .at(at(1))
+                .hint("発注者のファイルの入れ子は数段です。字下げを確認してください"),
+            );
+        }
+        let mut flow_depth = 0usize;
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        for (column, c) in content.chars().enumerate() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => {
+                    match c {
+                        '"' | '\'' if " [{,:-".contains(previous) => quote = Some(c),
+                        '#' if previous == ' ' => break,
+                        '[' | '{' => {
+                            flow_depth += 1;
+                            if flow_depth > MAX_FLOW_DEPTH {
+                                found.push(
+                                    Diagnostic::new(
+                                        file,
+                                        format!("[ ] や {{ }} の入れ子が深すぎます（上限 {MAX_FLOW_DEPTH} 段）"),
+                                    )
+                                    .at(at(indent + column + 1))
+                                    .hint("括弧の対応を確認してください"),
+                                );
+                                break;
+                            }
+                        }
+                        ']' | '}' => flow_depth = flow_depth.saturating_sub(1),
+                        '&' | '*' if " [{,-:".contains(previous) && node_starts(content, column) => {
+                            found.push(
+                            Diagnostic::new(file, "YAML の別名（& や *）は使えません")
+                                .at(at(indent + column + 1))
+                                .hint("値をそのまま書いてください。文字列が & や * で始まるときは引用符で囲んでください"),
+                        );
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            previous = c;
+        }
+        let trimmed = content.trim_end();
+        let opens_block = ["|", ">", "|-", ">-", "|+", ">+"].iter().any(|b| trimmed.ends_with(b));
+        if opens_block && (trimmed.contains(": ") || trimmed.starts_with("- ") || trimmed.len() <= 2) {
+            block_indent = Some(indent);
+        }
+    }
+    found
+}
+
+/// The deepest indentation content needs, in characters; deeper files are refused before the
+/// parser sees them.
+const MAX_INDENT: usize = 64;
+/// The deepest `[`/`{` nesting on one line.
+const MAX_FLOW_DEPTH: usize = 16;
+
+/// Whether the `&` or `*` at `column` (in characters) starts a node: the first character of a
+/// value, followed by an anchor name.
+fn node_starts(content: &str, column: usize) -> bool {
+    let before: String = content.chars().take(column).collect();
+    let before = before.trim_end();
+    let at_value_start = before.is_empty()
+        || before.ends_with(':')
+        || before.ends_with('-')
+        || before.ends_with('[')
+        || before.ends_with('{')
+        || before.ends_with(',');
+    let next = content.chars().nth(column + 1);
+    at_value_start && next.is_some_and(|c| !c.is_whitespace())
+}
+
 /// serde_yaml appends "at line N column M" to its messages; we print the position ourselves.
 fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
@@ -234,8 +421,21 @@ fn explain(message: &str) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         let (value, expected) = split_expected(rest);
         return (
-            format!("不明な値「{value}」です"),
+            format!("不明な値「{}」です", shorten(&value)),
             Some(format!("使える値: {}", expected.join(", "))),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("duplicate field ") {
+        let field = rest.trim_matches('`');
+        return (
+            format!("項目「{field}」が二度書かれています"),
+            Some("どちらか一方を削除してください".to_string()),
+        );
+    }
+    if message.starts_with("recursion limit exceeded") {
+        return (
+            "入れ子が深すぎます".to_string(),
+            Some("字下げと括弧の対応を確認してください".to_string()),
         );
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
@@ -247,11 +447,18 @@ fn explain(message: &str) -> (String, Option<String>) {
             )),
         );
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return (
-            format!("値の型が違います（{rest}）"),
-            Some("文字列・リスト・対応表のどれを書くべきか、見本のファイルと見比べてください".to_string()),
-        );
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            return (
+                format!(
+                    "値の形が違います（ここには{}を書きますが、{}が書かれています）",
+                    shape(expected),
+                    shape(found)
+                ),
+                Some("字下げと「- 」「: 」の位置を、見本のファイルと見比べてください".to_string()),
+            );
+        }
     }
     if message.contains("duplicate entry") || message.contains("duplicate key") {
         return (
@@ -263,6 +470,37 @@ fn explain(message: &str) -> (String, Option<String>) {
         format!("YAML として読めません（{message}）"),
         Some("インデント（半角スペース）、「:」の後の空白、引用符の対応を確認してください".to_string()),
     )
+}
+
+/// serde's name for a kind of value, in the words of a YAML file.
+fn shape(serde_words: &str) -> String {
+    let words = serde_words.trim();
+    if let Some(text) = words.strip_prefix("string ") {
+        return format!("文字列「{}」", shorten(text.trim_matches('"')));
+    }
+    let name = if words.contains("sequence") {
+        "リスト（「- 」で始まる行）"
+    } else if words.contains("map") || words.contains("struct") {
+        "項目の対応表（「項目: 値」の行）"
+    } else if words.contains("string") || words.contains("char") {
+        "文字列"
+    } else if words.contains("boolean") {
+        "true か false"
+    } else if words.contains("integer")
+        || words.contains("number")
+        || words.contains("float")
+        || words.starts_with('u')
+        || words.starts_with('i')
+    {
+        "数値"
+    } else if words.contains("unit") || words.contains("null") || words.contains("option") {
+        "空の値"
+    } else if words.contains("enum") || words.contains("variant") {
+        "決められた値"
+    } else {
+        "別の形の値"
+    };
+    name.to_string()
 }
 
 /// Separates a Japanese message from its hint inside a serde custom error.
@@ -297,51 +535,105 @@ fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
         .map(|(_, c)| c.as_str())
 }
 
-/// Where a field written as `key`, `key[2]` or `key[2].sub` (block style) starts in `source`,
-/// for problems found after parsing (duplicates across files, cross-field rules).
+/// Where a field written as a path — `code`, `targets[1].from`, `submission.rules[0].email`,
+/// `[3]` — starts in `source` (block style), for problems found after parsing (duplicates
+/// across files, rules across fields). The deepest part that exists is returned, so a problem
+/// always has a line near it; `None` only when the first part is not in the file.
 pub fn locate(source: &str, field: &str) -> Option<(usize, usize)> {
-    let mut parts = field.split('.');
-    let first = parts.next()?;
-    let (key, index) = match first.split_once('[') {
-        Some((key, rest)) => (key, rest.trim_end_matches(']').parse::<usize>().ok()),
-        None => (first, None),
-    };
     let lines: Vec<&str> = source.lines().collect();
-    let key_line = lines.iter().position(|l| l.starts_with(&format!("{key}:")))?;
-    let Some(index) = index else {
-        return Some((key_line + 1, 1));
-    };
-    let mut seen = 0;
-    for (offset, line) in lines.iter().enumerate().skip(key_line + 1) {
+    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let is_content = |line: &str| {
         let trimmed = line.trim_start();
-        if !line.starts_with(' ') && !line.starts_with('-') && !trimmed.is_empty() && !trimmed.starts_with('#') {
+        !trimmed.is_empty() && !trimmed.starts_with('#')
+    };
+    // The lines of the node being searched: [start, end), and the column its entries start at
+    // (None: the first content line decides).
+    let (mut start, mut end) = (0usize, lines.len());
+    let mut column: Option<usize> = None;
+    let mut found: Option<(usize, usize)> = None;
+    for part in path_parts(field) {
+        let entry_column = column.or_else(|| lines[start..end].iter().find(|l| is_content(l)).map(|l| indent_of(l)));
+        let Some(entry_column) = entry_column else { break };
+        let hit = match &part {
+            PathPart::Key(key) => (start..end).find(|&i| {
+                let line = lines[i];
+                let indent = indent_of(line);
+                let rest = &line[indent..];
+                (indent == entry_column && rest.starts_with(&format!("{key}:")))
+                    || (indent + 2 == entry_column && rest.starts_with(&format!("- {key}:")))
+            }),
+            PathPart::Index(index) => (start..end)
+                .filter(|&i| indent_of(lines[i]) == entry_column && lines[i][entry_column..].starts_with('-'))
+                .nth(*index),
+        };
+        let Some(line) = hit else {
             break;
-        }
-        if let Some(item) = trimmed.strip_prefix("- ") {
-            if seen == index {
-                let indent = line.len() - trimmed.len();
-                let Some(sub) = parts.next() else {
-                    return Some((offset + 1, indent + 1));
-                };
-                if item.starts_with(&format!("{sub}:")) {
-                    return Some((offset + 1, indent + 3));
-                }
-                let inner = lines.iter().enumerate().skip(offset + 1);
-                for (sub_offset, sub_line) in inner {
-                    let sub_trimmed = sub_line.trim_start();
-                    if sub_trimmed.starts_with("- ") || sub_line.len() - sub_trimmed.len() <= indent {
-                        break;
-                    }
-                    if sub_trimmed.starts_with(&format!("{sub}:")) {
-                        return Some((sub_offset + 1, sub_line.len() - sub_trimmed.len() + 1));
-                    }
-                }
-                return Some((offset + 1, indent + 1));
+        };
+        // Where the entry's own text starts, and the column its children start at.
+        let indent = indent_of(lines[line]);
+        let (at_column, child_column) = match part {
+            PathPart::Key(_) if lines[line][indent..].starts_with("- ") => (indent + 3, None),
+            PathPart::Key(_) => (indent + 1, None),
+            PathPart::Index(_) => (indent + 1, Some(indent + 2)),
+        };
+        found = Some((line + 1, at_column));
+        let own_column = if lines[line][indent..].starts_with("- ") {
+            indent + 2
+        } else {
+            indent
+        };
+        let block_end = (line + 1..end)
+            .find(|&i| is_content(lines[i]) && indent_of(lines[i]) <= own_column)
+            .unwrap_or(end);
+        match child_column {
+            // A list item: its first key shares the `- ` line; the rest are indented to match.
+            Some(child) => {
+                start = line;
+                end = (line + 1..end)
+                    .find(|&i| is_content(lines[i]) && indent_of(lines[i]) < child)
+                    .unwrap_or(end);
+                column = Some(child);
             }
-            seen += 1;
+            None => {
+                start = line + 1;
+                end = block_end;
+                column = None;
+            }
         }
     }
-    Some((key_line + 1, 1))
+    found
+}
+
+enum PathPart {
+    Key(String),
+    Index(usize),
+}
+
+/// `targets[1].from` → targets, 1, from; serde_path_to_error's and our own spelling.
+fn path_parts(field: &str) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    for segment in field.split('.').filter(|s| !s.is_empty()) {
+        let mut rest = segment;
+        if let Some(bracket) = rest.find('[') {
+            if bracket > 0 {
+                parts.push(PathPart::Key(rest[..bracket].to_string()));
+            }
+            rest = &rest[bracket..];
+            while let Some(inner) = rest.strip_prefix('[') {
+                let Some((number, after)) = inner.split_once(']') else {
+                    break;
+                };
+                match number.parse() {
+                    Ok(index) => parts.push(PathPart::Index(index)),
+                    Err(_) => break,
+                }
+                rest = after;
+            }
+        } else {
+            parts.push(PathPart::Key(rest.to_string()));
+        }
+    }
+    parts
 }
 
 #[cfg(test)]
@@ -357,6 +649,18 @@ mod tests {
         assert_eq!(locate(SOURCE, "targets[1].from"), Some((6, 5)));
         assert_eq!(locate(SOURCE, "targets[0].category"), Some((3, 5)));
         assert_eq!(locate(SOURCE, "missing"), None);
+    }
+
+    #[test]
+    fn locates_any_depth_and_falls_back_to_the_deepest_part_found() {
+        let source = "name: 町\nsubmission:\n  documents: [認証キー]\n  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [電子メール]\n    - methods: [持参]\n      email: a@b\ntargets:\n  - category: 工事\n    kind_starts:\n      - kind: 前払金保証\n        from: 2026-10-01\n- wrong: x\n";
+        assert_eq!(locate(source, "submission.rules"), Some((4, 3)));
+        assert_eq!(locate(source, "submission.rules[0]"), Some((5, 5)));
+        assert_eq!(locate(source, "submission.rules[1].email"), Some((8, 7)));
+        assert_eq!(locate(source, "submission.rules[1].to"), Some((7, 5)));
+        assert_eq!(locate(source, "targets[0].kind_starts[0]"), Some((12, 7)));
+        assert_eq!(locate(source, "targets[0].kind_starts[0].from"), Some((13, 9)));
+        assert_eq!(locate(source, "[0]"), Some((14, 1)));
     }
 
     #[derive(Debug, serde::Deserialize)]

@@ -1,5 +1,6 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::diagnostics::shorten;
 use crate::yaml::custom_error;
 
 /// 全国地方公共団体コード: five digits and a check digit (JIS X 0402).
@@ -21,7 +22,7 @@ impl LocalGovCode {
     pub fn parse(text: &str) -> Result<LocalGovCode, (String, String)> {
         if text.len() != 6 || !text.bytes().all(|b| b.is_ascii_digit()) {
             return Err((
-                format!("全国地方公共団体コード「{text}」は6桁の数字ではありません"),
+                format!("全国地方公共団体コード「{}」は6桁の数字ではありません", shorten(text)),
                 "検査数字を含む6桁を引用符で囲んで書いてください（例: code: \"403814\"）".to_string(),
             ));
         }

@@ -3,6 +3,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::diagnostics::shorten;
 use crate::yaml::custom_error;
 
 /// A calendar date written `YYYY-MM-DD` in YAML; an impossible date is a parse error.
@@ -42,11 +43,11 @@ impl<'de> Deserialize<'de> for Date {
         match Date::parse(&text) {
             Some(date) => Ok(date),
             None if text.len() == 10 && text.as_bytes()[4] == b'-' => Err(custom_error(
-                format!("日付「{text}」は存在しません"),
+                format!("日付「{}」は存在しません", shorten(&text)),
                 "実在する日付を YYYY-MM-DD（例: 2026-04-01）で書いてください",
             )),
             None => Err(custom_error(
-                format!("「{text}」は日付として読めません"),
+                format!("「{}」は日付として読めません", shorten(&text)),
                 "日付は YYYY-MM-DD（例: 2026-04-01）で書いてください。和暦ではなく西暦で書きます",
             )),
         }

@@ -2,6 +2,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::diagnostics::shorten;
 use crate::yaml::custom_error;
 
 /// A guarantee whose certificate can be issued electronically. 契約保証予約 never is.
@@ -52,7 +53,7 @@ impl<'de> Deserialize<'de> for GuaranteeKind {
             ));
         }
         Err(custom_error(
-            format!("不明な保証の種類「{text}」です"),
+            format!("不明な保証の種類「{}」です", shorten(&text)),
             "使える値: 前払金保証, 中間前払金保証, 契約保証",
         ))
     }

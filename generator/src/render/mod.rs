@@ -137,7 +137,7 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
         &format!("操作マニュアル動画（{}）への二次元バーコード", site.manual_video.url),
     )
     .map_err(|e| {
-        Diagnostic::new("content/site.yaml", e)
+        Diagnostic::new(&content.site_path, e)
             .field("manual_video.url")
             .hint("URL を短くしてください")
     })?;

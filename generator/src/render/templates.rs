@@ -8,6 +8,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Section;
+use crate::read;
 
 /// Page templates, and where they came from, so errors name the file.
 pub struct Templates {
@@ -62,19 +63,19 @@ impl Templates {
         files.sort();
         for (name, path) in files {
             if let Some(asset) = name.strip_prefix("static/") {
-                match fs::read(&path) {
+                match read::bytes(&path) {
                     Ok(bytes) => assets.push((asset.to_string(), bytes)),
-                    Err(e) => errors.push(Diagnostic::io(&path, &e)),
+                    Err(e) => errors.push(e),
                 }
                 continue;
             }
-            match fs::read_to_string(&path) {
+            match read::text(&path) {
                 Ok(source) => {
                     if let Err(e) = env.add_template_owned(name, source) {
                         errors.push(template_error(dir, &e));
                     }
                 }
-                Err(e) => errors.push(Diagnostic::io(&path, &e)),
+                Err(e) => errors.push(e),
             }
         }
         for required in REQUIRED_TEMPLATES {
@@ -147,9 +148,14 @@ fn escape_markup(text: &str) -> String {
     escaped
 }
 
+/// Instructions one render may run: the largest real page needs a few tens of thousands;
+/// a loop inside a loop in shared text stops here instead of hanging the build.
+pub const RENDER_FUEL: u64 = 2_000_000;
+
 fn strict_environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(RENDER_FUEL));
     // Default delimiters always build; trim and strip keep `{% if %}` lines out of the output.
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
@@ -170,11 +176,15 @@ pub fn template_error(dir: &Path, error: &minijinja::Error) -> Diagnostic {
     };
     let (message, hint) = match error.kind() {
         minijinja::ErrorKind::UndefinedError => (
-            format!(
-                "存在しない差し込み項目があります（{}）",
-                error.detail().unwrap_or("undefined")
-            ),
-            "{{ }} の中の名前を確認してください。使える名前は README.md の「共通の本文で使える差し込み項目」にあります",
+            match undefined_name(error) {
+                Some(name) => format!("存在しない差し込み項目「{name}」があります"),
+                None => "存在しない差し込み項目があります".to_string(),
+            },
+            "{{ }} の中の名前を確認してください。使える名前は README.md の「Add an orderer」の末尾にあります",
+        ),
+        minijinja::ErrorKind::OutOfFuel => (
+            format!("処理量の上限（{RENDER_FUEL} 命令）を超えました"),
+            "繰り返し（{% for %}）が多すぎないか、入れ子になっていないか確認してください",
         ),
         minijinja::ErrorKind::SyntaxError => (
             format!("テンプレートの構文エラーです（{}）", error.detail().unwrap_or("syntax")),
@@ -197,6 +207,13 @@ pub fn template_error(dir: &Path, error: &minijinja::Error) -> Diagnostic {
         .hint(hint)
 }
 
+/// The expression that was undefined, as written in the template (minijinja reports its span).
+fn undefined_name(error: &minijinja::Error) -> Option<String> {
+    let source = error.template_source()?;
+    let name = source.get(error.range()?)?.trim();
+    (!name.is_empty() && name.chars().count() <= 60).then(|| name.to_string())
+}
+
 /// Column of a byte offset in the template source, when minijinja kept it.
 fn column_of(error: &minijinja::Error, offset: usize) -> Option<usize> {
     let source = error.template_source()?;
@@ -210,6 +227,8 @@ fn column_of(error: &minijinja::Error, offset: usize) -> Option<usize> {
     )
 }
 
+/// Every file under `dir`, without following symbolic links (a link to a parent would never
+/// end); a link is reported rather than skipped.
 fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, errors: &mut Diagnostics) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -220,7 +239,13 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, erro
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_symlink() {
+            errors.push(
+                Diagnostic::new(&path, "シンボリックリンクは読み込みません")
+                    .hint("リンク先のファイルそのものを置いてください"),
+            );
+        } else if kind.is_dir() {
             collect_files(root, &path, out, errors);
         } else if let Ok(relative) = path.strip_prefix(root) {
             let name = relative.to_string_lossy().replace('\\', "/");

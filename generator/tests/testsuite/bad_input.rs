@@ -224,7 +224,7 @@ fn placeholder_that_does_not_exist() {
         &text,
         &[
             "content/sections/about.md:1:",
-            "存在しない差し込み項目があります",
+            "存在しない差し込み項目「municipality_nam」があります",
             "ヒント:",
         ],
     );

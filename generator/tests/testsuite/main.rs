@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod build;
+mod hostile;
 mod pages;
 mod patterns;
 mod util;
