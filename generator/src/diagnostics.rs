@@ -17,13 +17,15 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Values quoted in 「」 in `message` are shortened: whatever an editor wrote, the message
+    /// stays readable.
     pub fn new(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.into(),
             line: None,
             column: None,
             field: None,
-            message: message.into(),
+            message: shorten_quoted(&message.into()),
             hint: None,
         }
     }
@@ -51,6 +53,20 @@ impl Diagnostic {
 
     pub fn io(path: &Path, error: &std::io::Error) -> Self {
         Diagnostic::new(path, format!("ファイルを読み書きできません: {error}")).hint("パスと権限を確認してください")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_values_are_shortened_and_the_rest_is_kept() {
+        let long = "9".repeat(1000);
+        let message = Diagnostic::new("f", format!("都道府県「鳥取県{long}」はありません")).message;
+        assert_eq!(message, format!("都道府県「鳥取県{}…」はありません", "9".repeat(37)));
+        let nested = Diagnostic::new("f", "「「工事」」と「b」").message;
+        assert_eq!(nested, "「「工事」」と「b」");
     }
 }
 
@@ -84,6 +100,41 @@ pub fn shorten(text: &str) -> String {
     } else {
         head
     }
+}
+
+/// Every 「…」 in `message` with its inside cut by [`shorten`] (nested quotes count as inside).
+fn shorten_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut inside = String::new();
+    let mut depth = 0usize;
+    for c in message.chars() {
+        match (c, depth) {
+            ('「', 0) => {
+                depth = 1;
+                out.push(c);
+            }
+            ('「', _) => {
+                depth += 1;
+                inside.push(c);
+            }
+            ('」', 1) => {
+                depth = 0;
+                out.push_str(&shorten(&inside));
+                inside.clear();
+                out.push(c);
+            }
+            ('」', d) if d > 1 => {
+                depth -= 1;
+                inside.push(c);
+            }
+            (_, 0) => out.push(c),
+            _ => inside.push(c),
+        }
+    }
+    if depth > 0 {
+        out.push_str(&shorten(&inside));
+    }
+    out
 }
 
 /// Every problem found by one run; a build reports them all, not only the first.

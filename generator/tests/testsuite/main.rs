@@ -3,6 +3,7 @@
 mod bad_input;
 mod build;
 mod hostile;
+mod mutations;
 mod pages;
 mod patterns;
 mod util;
