@@ -23,13 +23,13 @@ SKIP = [
     (r"^(bash|python3) bench/", "a benchmark: minutes of load, a report rather than a test"),
     (r"^bash tests/lighthouse\.sh", "a report rather than a test"),
     (r"^cargo build --profile dist", "the deployed artefact: minutes of whole-program LTO over the code "
-                                    "the release build above already compiles"),
+                                    "the build above already compiles"),
 ]
 
 # What a command must print (stdout and stderr together), beyond exiting with 0.
 EXPECT = [
     (r"^curl .*/api/verify", '"status":"verified"'),
-    (r"generator build$", "自治体"),
+    (r"generator build$", "発注者"),
     (r"generator check$", "問題はありません"),
     (r"--certificates \S+ issue ", "W2026-050201\t"),
     (r"set-status W2026-050201 解約", "W2026-050201 の状態を 解約"),
