@@ -132,11 +132,13 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
         .collect();
     let section_list: Vec<_> = content.sections.values().collect();
     let section_env = section_environment(&section_list)?;
-    let qr_svg = svg_for_url(
-        &site.manual_video.url,
-        &format!("操作マニュアル動画（{}）への二次元バーコード", site.manual_video.url),
-    )
-    .map_err(|e| {
+    let qr_label = templates
+        .call_macros(
+            SENTENCES_TEMPLATE,
+            &[("qr_label", vec![Value::from(site.manual_video.url.as_str())])],
+        )?
+        .concat();
+    let qr_svg = svg_for_url(&site.manual_video.url, qr_label.trim()).map_err(|e| {
         Diagnostic::new(&content.site_path, e)
             .field("manual_video.url")
             .hint("URL を短くしてください")

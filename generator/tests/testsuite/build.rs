@@ -1,29 +1,8 @@
 //! The build is reproducible and never loses the previous site.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
-use crate::util::Scratch;
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
-                    fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
-}
+use crate::util::{snapshot, Scratch};
 
 #[test]
 fn same_inputs_and_date_give_byte_identical_output() {

@@ -5,13 +5,11 @@
 //! build leaving the previous output as it was. Reproducible: the seed is fixed, and a failure
 //! prints the case number and the mutated file.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::util::{repo_root, Scratch};
+use crate::util::{repo_root, snapshot, Scratch};
 
 const CASES: u64 = 300;
 /// Far above a real check (tens of milliseconds): only a hang or runaway work reaches it.
@@ -111,22 +109,6 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
         };
     }
     text
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.display().to_string(), fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
 }
 
 #[test]
