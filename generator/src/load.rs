@@ -158,7 +158,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
             );
         }
     }
-    orderers.sort_by_key(|(_, o)| crate::render::index_order(o));
+    orderers.sort_by(|(_, a), (_, b)| a.index_key().cmp(&b.index_key()));
 
     match site {
         Some(site) => errors.into_result(Content {

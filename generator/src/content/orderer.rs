@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Date, GuaranteeKind, LocalGovCode, Step3Submission, Step4Submission, SubmissionMethod};
+use super::{prefecture_number, Date, GuaranteeKind, LocalGovCode, Step3Submission, Step4Submission, SubmissionMethod};
 
 /// One participating orderer: everything its page says that is not shared text.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -73,6 +73,15 @@ impl Orderer {
             self.prefecture,
             self.district.as_deref().unwrap_or(""),
             self.name
+        )
+    }
+
+    /// The order of the index and of open data: by prefecture (JIS), then code, then name.
+    pub fn index_key(&self) -> (u32, Option<&str>, &str) {
+        (
+            prefecture_number(&self.prefecture).unwrap_or(u32::MAX),
+            self.code.as_ref().map(|c| c.as_str()),
+            &self.name,
         )
     }
 

@@ -12,7 +12,7 @@ use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::content::{prefecture_number, Date, GuaranteeKind, Orderer};
+use crate::content::{Date, GuaranteeKind, Orderer};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Content;
 
@@ -420,13 +420,4 @@ fn open_data(summaries: &[OrdererSummary<'_>], base_url: &str) -> Result<String,
             s
         })
         .map_err(|e| e.to_string())
-}
-
-/// The order of the index and of open data: by prefecture (JIS), then code, then name.
-pub fn index_order(o: &Orderer) -> (u32, Option<String>, String) {
-    (
-        prefecture_number(&o.prefecture).unwrap_or(u32::MAX),
-        o.code.as_ref().map(|c| c.as_str().to_string()),
-        o.name.clone(),
-    )
 }
