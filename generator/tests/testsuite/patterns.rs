@@ -149,7 +149,7 @@ fn methods_beyond_email_printouts_fax_and_an_online_form() {
     let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [持参]\n      to: 契約担当者\n      step4: print\n    - methods: [電子申請]\n      also: [FAX]\n      form:\n        name: えひめ電子申請システム\n        url: https://example.jp/form\n";
     let built = Built::new("methods", &orderer("方法町", ONE_TARGET, rules, ""), "2026-11-23");
     let text = built.text("methods");
-    has(&text, "「契約保証」は、持参でのご提出となります。「認証キー等のお知らせ」(PDF)を印刷したものを提出します。提出先は契約担当者です。");
+    has(&text, "「契約保証」は、持参でのご提出となります。「認証キー等のお知らせ」(PDF)を印刷したものをご提出ください。提出先は契約担当者です。");
     has(
         &text,
         "「前払金保証」・「中間前払金保証」は、えひめ電子申請システムによる電子申請（FAXも可）でのご提出となります。",
@@ -280,10 +280,7 @@ fn unknown_rules_send_the_reader_to_the_orderer_and_provenance_replaces_the_buil
     );
     let built = Built::new("unknown", &yaml, "2026-11-23");
     let text = built.text("unknown");
-    has(
-        &text,
-        "不明町への提出方法は、総務課契約係（電話 0940-00-0000）にご確認ください。",
-    );
+    has(&text, "提出方法は、総務課契約係（電話 0940-00-0000）にご確認ください。");
     has(
         &text,
         "当該PDFファイル（または印刷したもの）の提出方法は、不明町にご確認ください",
