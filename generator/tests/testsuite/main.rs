@@ -6,4 +6,5 @@ mod hostile;
 mod mutations;
 mod pages;
 mod patterns;
+mod reference;
 mod util;

@@ -1,0 +1,86 @@
+//! README's field reference is kept in step with the model: every field the parser accepts and
+//! every value of every enumeration is named there. The lists come from the parser itself (the
+//! hint of an unknown field or value lists what is allowed), so a new field cannot go
+//! undocumented.
+
+use crate::util::{repo_root, Scratch};
+
+/// What the parser allows where `probe` is written into the 芦屋町 file, as its hint lists it.
+fn allowed(from: &str, probe: &str) -> Vec<String> {
+    let s = Scratch::new();
+    s.edit("content/municipalities/ashiya-machi.yaml", from, probe);
+    let (errors, text) = s.check_errors();
+    let hint = errors
+        .iter()
+        .find_map(|e| e.hint.clone())
+        .unwrap_or_else(|| panic!("no hint in:\n{text}"));
+    let list = hint
+        .split_once("使える項目: ")
+        .or_else(|| hint.split_once("使える値: "))
+        .unwrap_or_else(|| panic!("no list in {hint:?}"))
+        .1;
+    list.split(", ").map(|s| s.trim().to_string()).collect()
+}
+
+#[test]
+fn every_field_and_value_of_the_model_is_in_the_readme() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let fields = [
+        (
+            "",
+            allowed("confirmed: 2026-11-23\n", "confirmed: 2026-11-23\nprobe_field: 1\n"),
+        ),
+        (
+            "targets[].",
+            allowed("  - category: 工事\n", "  - category: 工事\n    probe_field: 1\n"),
+        ),
+        (
+            "submission.",
+            allowed(
+                "  documents: [認証キー]\n",
+                "  documents: [認証キー]\n  probe_field: 1\n",
+            ),
+        ),
+        (
+            "rules[].",
+            allowed(
+                "      and_others: true\n",
+                "      and_others: true\n      probe_field: 1\n",
+            ),
+        ),
+    ];
+    for (prefix, names) in &fields {
+        assert!(names.len() >= 3, "{prefix}: {names:?}");
+        for name in names {
+            let documented = readme.contains(&format!("`{prefix}{name}`"));
+            assert!(documented, "README.md does not document `{prefix}{name}`");
+        }
+    }
+    let values = [
+        allowed("kind: 市町村", "kind: 町"),
+        allowed(
+            "    from: 2026-04-01\n  - category: 測量",
+            "    from: 2026-04-01\n    counted_from: 公告\n  - category: 測量",
+        ),
+        allowed(
+            "    from: 2026-04-01\n  - category: 測量",
+            "    from: 2026-04-01\n    contracts: 全部\n  - category: 測量",
+        ),
+        allowed("    - methods: [電子メール]", "    - methods: [伝書鳩]"),
+        allowed(
+            "      and_others: true\n",
+            "      and_others: true\n      timing: いつでも\n",
+        ),
+        allowed("      step4: pdf", "      step4: paper"),
+        allowed("  connector: または", "  connector: と"),
+    ];
+    for list in &values {
+        assert!(list.len() >= 2, "{list:?}");
+        for value in list {
+            assert!(
+                readme.contains(&format!("`{value}`")),
+                "README.md does not name the value `{value}`"
+            );
+        }
+    }
+}
