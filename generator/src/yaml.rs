@@ -149,21 +149,11 @@ fn has_sibling(lines: &[String], index: usize, indent: usize, starts_item: bool,
         let trimmed = line.trim_start();
         !trimmed.is_empty() && !trimmed.starts_with('#')
     };
-    let upward = lines[..index].iter().rev();
-    let downward = lines[index + 1..].iter();
-    for (direction, lines) in [
-        (0, Box::new(upward) as Box<dyn Iterator<Item = &String>>),
-        (1, Box::new(downward)),
-    ] {
-        if direction == 0 && starts_item {
-            continue;
-        }
-        for line in lines.filter(|l| is_content(l)) {
+    // Upward to the mapping's first entry (a `- ` item line, or a shallower line above it).
+    if !starts_item {
+        for line in lines[..index].iter().rev().filter(|l| is_content(l)) {
             match key_on(line) {
                 Some((offset, found, dash)) if offset == indent => {
-                    if dash && direction == 1 {
-                        break;
-                    }
                     if found == key {
                         return true;
                     }
@@ -174,6 +164,15 @@ fn has_sibling(lines: &[String], index: usize, indent: usize, starts_item: bool,
                 _ if indent_of(line) < indent => break,
                 _ => {}
             }
+        }
+    }
+    // Downward to the next item or a shallower line.
+    for line in lines[index + 1..].iter().filter(|l| is_content(l)) {
+        match key_on(line) {
+            Some((offset, _, true)) if offset == indent => break,
+            Some((offset, found, false)) if offset == indent && found == key => return true,
+            _ if indent_of(line) < indent => break,
+            _ => {}
         }
     }
     false

@@ -93,11 +93,7 @@ struct Sentences {
 
 fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sentences, Diagnostic> {
     let o = Value::from(Serde(summary.o));
-    let other_documents = match &summary.o.other_documents {
-        Some(docs) => vec![("other_documents_sentence", vec![Value::from(Serde(docs))])],
-        None => Vec::new(),
-    };
-    let mut calls = vec![
+    let calls = [
         ("targets_sentence", vec![o.clone(), Value::from(Serde(&summary.groups))]),
         ("kinds_by_category", vec![Value::from(Serde(&summary.targets))]),
         (
@@ -109,16 +105,24 @@ fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sent
             ],
         ),
         ("paper_sentence", vec![Value::from(Serde(&summary.paper))]),
+        (
+            "other_documents_sentence",
+            vec![Value::from(Serde(&summary.o.other_documents))],
+        ),
     ];
-    calls.extend(other_documents);
-    let mut text = templates.call_macros(SENTENCES_TEMPLATE, &calls)?.into_iter();
-    let mut next = || text.next().unwrap_or_default().trim().to_string();
+    let text: Vec<String> = templates
+        .call_macros(SENTENCES_TEMPLATE, &calls)?
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .collect();
+    let [targets_sentence, kinds_by_category, submission_answer, paper_sentence, other_documents_sentence] =
+        <[String; 5]>::try_from(text).map_err(|_| Diagnostic::new(SENTENCES_TEMPLATE, "文のマクロの数が合いません"))?;
     Ok(Sentences {
-        targets_sentence: next(),
-        kinds_by_category: next(),
-        submission_answer: next(),
-        paper_sentence: next(),
-        other_documents_sentence: next(),
+        targets_sentence,
+        kinds_by_category,
+        submission_answer,
+        paper_sentence,
+        other_documents_sentence,
     })
 }
 
