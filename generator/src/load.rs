@@ -30,6 +30,8 @@ pub struct Content {
     pub sections: BTreeMap<String, Section>,
     /// In the index's order: prefecture (JIS), code, name.
     pub orderers: Vec<Orderer>,
+    /// `glossary.yaml`, which templates are linted against too.
+    pub glossary: Vec<GlossaryEntry>,
 }
 
 pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
@@ -71,16 +73,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
             .ok()
     });
     if let (Some(site), Some(source)) = (&site, &site_source) {
-        for (field, value) in [("base_url", &site.base_url), ("verify_path", &site.verify_path)] {
-            if !value.ends_with('/') {
-                errors.push(
-                    Diagnostic::new(&site_path, format!("{field} は「/」で終わる必要があります"))
-                        .at(yaml::locate(source, field))
-                        .field(field)
-                        .hint(format!("「{value}/」と書いてください")),
-                );
-            }
-        }
+        check_site(site, source, &site_path, &mut errors);
     }
 
     let mut sections = BTreeMap::new();
@@ -166,6 +159,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
             site_path,
             sections,
             orderers: orderers.into_iter().map(|(_, o)| o).collect(),
+            glossary,
         }),
         None => Err(errors),
     }
@@ -273,7 +267,13 @@ fn validate(o: &Orderer, path: &Path, source: &str) -> Vec<Diagnostic> {
         .iter()
         .enumerate()
         .filter_map(|(i, s)| s.url.as_ref().map(|u| (format!("sources[{i}].url"), u)))
-        .chain(o.website.as_ref().map(|u| ("website".to_string(), u)));
+        .chain(o.website.as_ref().map(|u| ("website".to_string(), u)))
+        .chain(
+            o.issuer_contact
+                .as_ref()
+                .and_then(|c| c.url.as_ref())
+                .map(|u| ("issuer_contact.url".to_string(), u)),
+        );
     for (field, url) in urls {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             report(
@@ -557,4 +557,38 @@ fn files_with_extension(dir: &Path, ext: &str, errors: &mut Diagnostics) -> Vec<
     }
     files.sort();
     files
+}
+
+/// What `site.yaml`'s types cannot say: the base URL ends in `/`, every link is a web address.
+fn check_site(site: &SiteConfig, source: &str, path: &Path, errors: &mut Diagnostics) {
+    let mut report = |field: &str, message: String, hint: String| {
+        errors.push(
+            Diagnostic::new(path, message)
+                .at(yaml::locate(source, field))
+                .field(field)
+                .hint(hint),
+        )
+    };
+    if !site.base_url.ends_with('/') {
+        report(
+            "base_url",
+            "base_url は「/」で終わる必要があります".into(),
+            format!("「{}/」と書いてください", site.base_url),
+        );
+    }
+    let urls = [
+        ("base_url", Some(&site.base_url)),
+        ("issuer.url", Some(&site.issuer.url)),
+        ("verification_service.url", site.verification_service.url.as_ref()),
+        ("manual_video.page", site.manual_video.page.as_ref()),
+    ];
+    for (field, url) in urls.into_iter().filter_map(|(f, u)| u.map(|u| (f, u))) {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            report(
+                field,
+                format!("「{url}」は URL ではありません"),
+                "https:// で始まる URL を書いてください".into(),
+            );
+        }
+    }
 }

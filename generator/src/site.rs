@@ -60,6 +60,10 @@ pub fn render(options: &BuildOptions) -> Result<(Content, Vec<OutputFile>), Diag
             return Err(all);
         }
     };
+    let wording = templates.lint(&content.glossary);
+    if !wording.is_empty() {
+        return Err(wording);
+    }
     let files = render_site(&content, &templates, options.date)?;
     Ok((content, files))
 }

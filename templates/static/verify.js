@@ -84,7 +84,9 @@
     var heading = el("h2", "状態：" + c.status);
     statusBox.append(heading);
     if (warning) {
-      statusBox.append(el("p", "この電子証書は" + c.status + "されています。保証は有効ではありません。受注者にご確認ください。"));
+      // 解約 is something done to the contract; 失効 is what the certificate itself does.
+      var what = c.status === "解約" ? "この保証契約は解約されています。" : "この電子証書は失効しています。";
+      statusBox.append(el("p", what + "保証は有効ではありません。受注者にご確認ください。"));
     } else if (c.status === "変更あり") {
       statusBox.append(el("p", "この電子証書には変更があります。下の履歴をご確認ください。"));
     } else {

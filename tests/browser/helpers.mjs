@@ -3,6 +3,7 @@
 import { chromium } from "playwright-core";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 
 export const BASE_URL = process.env.BASE_URL || "http://127.0.0.1:8787";
 export const SITE_DIR = process.env.SITE_DIR || "../../public";
@@ -46,7 +47,24 @@ export async function open(browser, path, viewport = { width: 1280, height: 900 
   return { context, page, problems, response };
 }
 
-/** The number of pages in a PDF Chromium printed. */
-export function pdfPageCount(buffer) {
-  return (buffer.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+/**
+ * What poppler reads from a printed PDF (`pdftotext -bbox`): per page, its height and every
+ * word with its box in points. A word's box is as tall as its font size for the CID fonts
+ * Chromium embeds; synthetic-bold glyphs (Type 3) get taller boxes, so sizes read from boxes
+ * are never smaller than the type — a minimum over them is a sound lower bound check.
+ */
+export function pdfWords(pdfPath) {
+  const xhtml = execFileSync("pdftotext", ["-bbox", pdfPath, "-"], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const pages = [];
+  for (const page of xhtml.split("<page ").slice(1)) {
+    const height = Number(/height="([\d.]+)"/.exec(page)[1]);
+    const words = [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)]
+      .map((m) => ({ xMin: +m[1], yMin: +m[2], xMax: +m[3], yMax: +m[4], size: +m[4] - +m[2], text: decodeEntities(m[5]) }));
+    pages.push({ height, words, text: words.map((w) => w.text).join(" ") });
+  }
+  return pages;
+}
+
+function decodeEntities(text) {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
 }

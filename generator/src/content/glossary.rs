@@ -1,3 +1,6 @@
+//! The wording lint: misspellings and retired terms in content and templates, each reported
+//! with its file, line and column and the spelling to use.
+
 use std::path::Path;
 
 use serde::Deserialize;
@@ -10,6 +13,10 @@ use crate::diagnostics::Diagnostic;
 pub struct GlossaryEntry {
     pub wrong: String,
     pub right: String,
+    /// Occurrences that start with one of these are correct: `申込` is wrong, but `申込み`,
+    /// `申込書` and a video's title 「新規保証申込手続き」 are not.
+    #[serde(default)]
+    pub except: Vec<String>,
 }
 
 /// Every occurrence of a glossary's wrong term in `source`, with its line and column
@@ -22,6 +29,13 @@ pub fn lint(file: &Path, source: &str, glossary: &[GlossaryEntry]) -> Vec<Diagno
         }
         for entry in glossary {
             for (byte, _) in line.match_indices(entry.wrong.as_str()) {
+                if entry
+                    .except
+                    .iter()
+                    .any(|allowed| line[byte..].starts_with(allowed.as_str()))
+                {
+                    continue;
+                }
                 let column = line[..byte].chars().count() + 1;
                 found.push(
                     Diagnostic::new(file, format!("「{}」は誤記です", entry.wrong))

@@ -16,4 +16,4 @@ pub use orderer::{
     Connector, ContractScope, CountedFrom, KindStart, Link, Orderer, OrdererKind, OtherDocuments, Paper, Place,
     QuestionAnswer, SeparateDocument, Source, Submission, SubmissionRule, Target, Timing,
 };
-pub use site::{ApplicationService, Issuer, ManualVideo, SiteConfig, ViewerService};
+pub use site::{ApplicationService, Issuer, ManualVideo, SiteConfig, VerificationService, VERIFY_PATH};

@@ -54,6 +54,10 @@ pub struct Orderer {
     /// Questions only this orderer's page answers, after the shared ones.
     #[serde(default)]
     pub extra_qa: Vec<QuestionAnswer>,
+    /// The surety company's office the orderer's announcement names for questions about the
+    /// procedure (e.g. 広島支店 with its telephone); the company's site otherwise.
+    #[serde(default)]
+    pub issuer_contact: Option<Place>,
 }
 
 impl Orderer {

@@ -1,6 +1,7 @@
 //! Stage 3: domain → pages. Orderer pages render in parallel; everything is kept in memory until
 //! the whole site rendered, so a failure writes nothing.
 
+mod phrases;
 mod qr;
 mod sections;
 mod templates;
@@ -12,13 +13,14 @@ use minijinja::{context, Value};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::content::{Date, GuaranteeKind, Orderer};
+use crate::content::{Date, GuaranteeKind, Orderer, VERIFY_PATH};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Content;
 
+use phrases::LineBreaker;
 pub use qr::svg_for_url;
 pub use templates::{section_environment, Templates, REQUIRED_TEMPLATES, SENTENCES_TEMPLATE};
-pub use views::{DateView, PaperView, RuleView, StepView, TargetGroup, TargetView};
+pub use views::{DateView, PaperView, RuleView, SiteLinks, StepView, TargetGroup, TargetView};
 
 /// One file of the built site, relative to the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +91,7 @@ struct Sentences {
     submission_answer: String,
     paper_sentence: String,
     other_documents_sentence: String,
+    submitted_documents: String,
 }
 
 fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sentences, Diagnostic> {
@@ -109,20 +112,22 @@ fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sent
             "other_documents_sentence",
             vec![Value::from(Serde(&summary.o.other_documents))],
         ),
+        ("submitted_documents", vec![Value::from(Serde(&summary.step3))]),
     ];
     let text: Vec<String> = templates
         .call_macros(SENTENCES_TEMPLATE, &calls)?
         .into_iter()
         .map(|t| t.trim().to_string())
         .collect();
-    let [targets_sentence, kinds_by_category, submission_answer, paper_sentence, other_documents_sentence] =
-        <[String; 5]>::try_from(text).map_err(|_| Diagnostic::new(SENTENCES_TEMPLATE, "文のマクロの数が合いません"))?;
+    let [targets_sentence, kinds_by_category, submission_answer, paper_sentence, other_documents_sentence, submitted_documents] =
+        <[String; 6]>::try_from(text).map_err(|_| Diagnostic::new(SENTENCES_TEMPLATE, "文のマクロの数が合いません"))?;
     Ok(Sentences {
         targets_sentence,
         kinds_by_category,
         submission_answer,
         paper_sentence,
         other_documents_sentence,
+        submitted_documents,
     })
 }
 
@@ -136,27 +141,38 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
         .collect();
     let section_list: Vec<_> = content.sections.values().collect();
     let section_env = section_environment(&section_list)?;
+    let root = root_path(&site.base_url);
+    let links = views::SiteLinks::new(site, &root);
     let qr_label = templates
         .call_macros(
             SENTENCES_TEMPLATE,
-            &[("qr_label", vec![Value::from(site.manual_video.url.as_str())])],
+            &[("qr_label", vec![Value::from(Serde(&links)), Value::from(Serde(site))])],
         )?
         .concat();
-    let qr_svg = svg_for_url(&site.manual_video.url, qr_label.trim()).map_err(|e| {
+    let qr_svg = svg_for_url(&links.video_href, qr_label.trim()).map_err(|e| {
         Diagnostic::new(&content.site_path, e)
-            .field("manual_video.url")
+            .field(if site.manual_video.page.is_some() {
+                "manual_video.page"
+            } else {
+                "issuer.url"
+            })
             .hint("URL を短くしてください")
     })?;
     let build_date = DateView::new(Date(today), today);
     let globals = context! {
-        root => root_path(&site.base_url),
+        root => &root,
         site => Serde(site),
+        links => Serde(&links),
         build_date => Serde(&build_date),
     };
 
+    let breaker = line_breaker(content, &summaries);
     let rendered: Vec<Result<(OutputFile, Sentences), Vec<Diagnostic>>> = summaries
         .par_iter()
-        .map(|summary| render_orderer(summary, content, templates, &section_env, &globals, &qr_svg))
+        .map(|summary| {
+            render_orderer(summary, content, templates, &section_env, &globals, &qr_svg)
+                .map(|(file, sentences)| (breaker.html(file), sentences))
+        })
         .collect();
     let mut errors = Diagnostics::default();
     let mut files = Vec::with_capacity(summaries.len() + 10);
@@ -190,16 +206,22 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
             feed_updated => feed.first().map(|e| e.date.iso.clone()).unwrap_or_else(|| build_date.iso.clone()),
         }
     };
-    for (name, output) in [
+    let verify_page = format!("{VERIFY_PATH}index.html");
+    let pages = [
         ("index.html", "index.html"),
-        ("verify.html", "verify/index.html"),
+        ("verify.html", verify_page.as_str()),
         ("404.html", "404.html"),
         ("feed.xml", "feed.xml"),
         ("sitemap.xml", "sitemap.xml"),
         ("robots.txt", "robots.txt"),
-    ] {
+    ];
+    // An external verification service replaces this site's own page.
+    for (name, output) in pages
+        .into_iter()
+        .filter(|(name, _)| *name != "verify.html" || !links.verification_external)
+    {
         match templates.render(name, site_context.clone()) {
-            Ok(text) => files.push(OutputFile::text(output, text)),
+            Ok(text) => files.push(breaker.html(OutputFile::text(output, text))),
             Err(e) => errors.push(e),
         }
     }
@@ -228,7 +250,8 @@ fn render_orderer(
     let o = summary.o;
     let sentences = sentences(summary, templates).map_err(|e| vec![e])?;
     let placeholders = context! {
-        site => Serde(&content.site),
+        ..globals.clone(),
+        ..context! {
         name => &o.name,
         full_name => &summary.full_name,
         start_date => &summary.start.text,
@@ -240,6 +263,7 @@ fn render_orderer(
         printouts_refused => o.printouts_refused,
         documents => Serde(&o.submission.documents),
         ..Value::from(Serde(&sentences))
+        }
     };
     let mut errors = Vec::new();
     let html_sections = sections::render_sections(section_env, content, &placeholders).unwrap_or_else(|found| {
@@ -277,6 +301,30 @@ fn render_orderer(
         .render("orderer.html", context)
         .map(|html| (OutputFile::text(format!("{}/index.html", o.slug), html), sentences))
         .map_err(|e| vec![e])
+}
+
+/// Names the pages show that must never break across lines: the site's and every orderer's.
+fn line_breaker(content: &Content, summaries: &[OrdererSummary<'_>]) -> LineBreaker {
+    let site = &content.site;
+    let names = [
+        &site.title,
+        &site.issuer.name,
+        &site.application_service.name,
+        &site.application_service.description,
+        &site.verification_service.name,
+        &site.verification_service.description,
+        &site.verification_service.operator,
+        &site.verification_service.operator_short,
+        &site.manual_video.title,
+    ]
+    .into_iter()
+    .cloned();
+    let orderers = summaries.iter().flat_map(|s| {
+        [Some(s.full_name.clone()), Some(s.o.name.clone()), s.o.parent.clone()]
+            .into_iter()
+            .flatten()
+    });
+    LineBreaker::new(names.chain(orderers))
 }
 
 /// The path part of the base URL (`/` for a site at the root of its host), for links that

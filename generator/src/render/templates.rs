@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
+use crate::content::{lint_glossary, GlossaryEntry};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Section;
 use crate::read;
@@ -16,6 +17,8 @@ pub struct Templates {
     pub dir: PathBuf,
     /// Files under `templates/static/`, copied verbatim.
     pub assets: Vec<(String, Vec<u8>)>,
+    /// Every text file read (templates, scripts, styles), for the wording lint.
+    pub sources: Vec<(PathBuf, String)>,
 }
 
 /// The macros that word an orderer's facts; the generator calls them for the placeholders of
@@ -58,19 +61,26 @@ impl Templates {
             minijinja::escape_formatter(out, state, value)
         });
         let mut assets = Vec::new();
+        let mut sources = Vec::new();
         let mut files = Vec::new();
         collect_files(dir, dir, &mut files, &mut errors);
         files.sort();
         for (name, path) in files {
             if let Some(asset) = name.strip_prefix("static/") {
                 match read::bytes(&path) {
-                    Ok(bytes) => assets.push((asset.to_string(), bytes)),
+                    Ok(bytes) => {
+                        if let Ok(text) = std::str::from_utf8(&bytes) {
+                            sources.push((path.clone(), text.to_string()));
+                        }
+                        assets.push((asset.to_string(), bytes))
+                    }
                     Err(e) => errors.push(e),
                 }
                 continue;
             }
             match read::text(&path) {
                 Ok(source) => {
+                    sources.push((path.clone(), source.clone()));
                     if let Err(e) = env.add_template_owned(name, source) {
                         errors.push(template_error(dir, &e));
                     }
@@ -90,7 +100,18 @@ impl Templates {
             env,
             dir: dir.to_path_buf(),
             assets,
+            sources,
         })
+    }
+
+    /// The glossary applied to every template, script and style sheet: wording written there
+    /// reaches the pages as much as content does.
+    pub fn lint(&self, glossary: &[GlossaryEntry]) -> Diagnostics {
+        let mut found = Diagnostics::default();
+        for (path, source) in &self.sources {
+            found.extend(lint_glossary(path, source, glossary));
+        }
+        found
     }
 
     pub fn render(&self, name: &str, context: minijinja::Value) -> Result<String, Diagnostic> {

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::content::{
-    ContractScope, CountedFrom, Date, GuaranteeKind, Orderer, Step3Submission, Step4Submission, SubmissionRule, Target,
+    ContractScope, CountedFrom, Date, GuaranteeKind, Orderer, SiteConfig, Step3Submission, Step4Submission,
+    SubmissionRule, Target, VERIFY_PATH,
 };
 use crate::wareki;
 
@@ -198,4 +199,34 @@ pub fn paper_view(o: &Orderer, today: NaiveDate) -> Option<PaperView> {
         until: p.until.map(|d| DateView::new(d, today)),
         ended: p.until.is_some_and(|d| d.0 < today),
     })
+}
+
+/// Where the site's links to its two services lead: the orderers' verification service (this
+/// site's own page unless content names another address) and the manual video (its own page
+/// when content gives it, else the company's site).
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteLinks {
+    /// This site's own verification page, relative to `base_url` (for its canonical URL).
+    pub verify_path: &'static str,
+    pub verification_href: String,
+    pub verification_external: bool,
+    pub video_href: String,
+    pub video_page_known: bool,
+}
+
+impl SiteLinks {
+    pub fn new(site: &SiteConfig, root: &str) -> SiteLinks {
+        let service = &site.verification_service;
+        SiteLinks {
+            verify_path: VERIFY_PATH,
+            verification_href: service.url.clone().unwrap_or_else(|| format!("{root}{VERIFY_PATH}")),
+            verification_external: service.url.is_some(),
+            video_href: site
+                .manual_video
+                .page
+                .clone()
+                .unwrap_or_else(|| site.issuer.url.clone()),
+            video_page_known: site.manual_video.page.is_some(),
+        }
+    }
 }

@@ -253,12 +253,13 @@ fn an_unknown_placeholder_is_named_and_the_qr_error_names_the_real_file() {
     let s = Scratch::new();
     s.edit(
         "content/site.yaml",
-        "  url: https://www.wjcs.net/\n  title",
-        &format!("  url: https://www.wjcs.net/{}\n  title", "a".repeat(5000)),
+        "  url: https://www.wjcs.net/\napplication_service",
+        &format!("  url: https://www.wjcs.net/{}\napplication_service", "a".repeat(5000)),
     );
+    // Without a video page of its own, the QR code leads to the company's site.
     has(
         &errors(&s),
-        &format!("{}: 項目 `manual_video.url`", s.path("content/site.yaml").display()),
+        &format!("{}: 項目 `issuer.url`", s.path("content/site.yaml").display()),
     );
 }
 

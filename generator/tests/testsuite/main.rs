@@ -7,4 +7,5 @@ mod mutations;
 mod pages;
 mod patterns;
 mod reference;
+mod services;
 mod util;

@@ -2,12 +2,12 @@
 
 use std::fs;
 
-use crate::util::{main_text, repo_root, Scratch};
+use crate::util::{main_text, repo_root, without_break_marks, Scratch};
 
 fn built_page(slug: &str) -> String {
     let scratch = Scratch::new();
     generator::build(&scratch.options("2026-11-23")).expect("the real content builds");
-    fs::read_to_string(scratch.path(&format!("public/{slug}/index.html"))).unwrap()
+    without_break_marks(&fs::read_to_string(scratch.path(&format!("public/{slug}/index.html"))).unwrap())
 }
 
 #[test]
@@ -34,12 +34,12 @@ fn every_flyer_sentence_is_on_its_page() {
                 "書面の「保証証書」に代わり「電子証書」（保証証書に記載する内容が記録されたデータ）を受発注者がインターネットを通じて確認することができる仕組みです。",
                 "令和8年(2026年)4月1日以降に、芦屋町と契約する「工事」及び「測量・建設コンサルタント業務等」",
                 "前払金保証\n中間前払金保証\n契約保証",
-                "発注者がD-Sure(発注者用保証確認サービス)において電子証書を閲覧するために必要となる暗証番号",
-                "該当動画：2.新規保証申込手続き（保証証書：電子）",
+                "発注者がD-Sureにおいて電子証書を閲覧するために必要となる暗証番号",
+                "当社HPを開き、操作マニュアル動画の「2.新規保証申込手続き（保証証書：電子）」をご視聴ください。",
                 "保証契約締結後に、「電子証書・認証キー登録のお知らせ」メールをお客様へお送りします。",
                 "ログインする際のお客様ID・パスワードは、e-Net保証のお客様ID・パスワードと共通です。",
-                "この画面は、印刷・保存が可能です。",
-                "次画面より「認証キー等のお知らせ」(PDFファイル)をダウンロード",
+                "電子証書の内容を確認する画面が表示されます。この画面は、印刷・保存が可能です。",
+                "「認証キー」の表示をクリックすると表示される画面から、「認証キー等のお知らせ」(PDFファイル)をダウンロードします。",
                 "【重要】 当該PDFファイルを「発注者」へご提出ください",
                 "※STEP3で保存したファイルを誤ってご提出しないようご注意ください",
                 "発注者はD-Sure(発注者用保証確認サービス)を通じて、電子証書を閲覧します。",
@@ -56,12 +56,12 @@ fn every_flyer_sentence_is_on_its_page() {
             &[
                 "より 大分県佐伯市 で運用開始",
                 "「契約保証」と「前払金保証」の保証証書は、電子証書でのご提供が可能となりました。",
-                "お客様が「e-Net保証」を利用し保証お申込みいただくこと",
+                "お客様が「e-Net保証」を利用して保証をお申込みいただくこと",
                 "令和6年(2024年)12月1日以降に、佐伯市と当初契約を締結する「工事」及び令和7年(2025年)5月1日以降に、佐伯市と当初契約を締結する「建設コンサルタント等業務」",
                 "契約保証\n前払金保証\n中間前払金保証",
                 "※ 保証証書とは、電子証書の内容を確認する画面を印刷したものになります。",
                 "この画面は、印刷・保存が可能です。\n【重要】 印刷をして、「発注者」へご提出ください",
-                "(PDFファイル)をダウンロード\n【重要】 印刷をして、「発注者」へご提出ください",
+                "(PDFファイル)をダウンロードします。\n【重要】 印刷をして、「発注者」へご提出ください",
                 "『電子証書閲覧用「認証キー」等のお知らせ』及び『保証証書(〇〇保証)』（電子証書の内容を確認する画面）を印刷したものをご提出ください。",
                 "佐伯市における認証キー・電子証書の提出方法を教えてください。",
                 "持参（FAXも可）でのご提出となります。",
@@ -76,7 +76,7 @@ fn every_flyer_sentence_is_on_its_page() {
         for sentence in *sentences {
             assert!(text.contains(sentence), "{slug}: missing {sentence:?}\n---\n{text}");
         }
-        for typo in ["開覧", "申しいただく", "eNet保証"] {
+        for typo in ["開覧", "申しいただく", "eNet保証", "次画面", "保証お申込み", "該当動画"] {
             assert!(!text.contains(typo), "{slug}: typo {typo} copied");
         }
     }
@@ -90,7 +90,8 @@ fn every_flyer_sentence_is_on_its_page() {
 #[test]
 fn pages_have_the_mechanism_diagram_and_a_qr_code() {
     let html = built_page("ashiya-machi");
-    assert!(html.contains("<svg class=\"mechanism\" viewBox=\"0 0 660 330\" role=\"img\" aria-labelledby=\"mechanism-title mechanism-desc\""));
+    assert!(html.contains("<svg class=\"mechanism mechanism-wide\" viewBox=\"0 0 660 330\" role=\"img\" aria-labelledby=\"mechanism-wide-title mechanism-wide-desc\""));
+    assert!(html.contains("<svg class=\"mechanism mechanism-tall\" viewBox=\"0 0 340 600\" role=\"img\" aria-labelledby=\"mechanism-tall-title mechanism-tall-desc\""));
     assert!(html.contains("<svg class=\"qr\" role=\"img\""));
     assert!(html.contains("lang=\"ja\""));
     assert!(!html.contains("<script src"), "no JavaScript on content pages");
@@ -101,7 +102,7 @@ fn pages_have_the_mechanism_diagram_and_a_qr_code() {
 fn index_groups_by_prefecture_with_status_relative_to_the_build_date() {
     let scratch = Scratch::new();
     generator::build(&scratch.options("2025-01-01")).unwrap();
-    let index = fs::read_to_string(scratch.path("public/index.html")).unwrap();
+    let index = without_break_marks(&fs::read_to_string(scratch.path("public/index.html")).unwrap());
     let position = |prefecture: &str| {
         index
             .find(&format!("\">{prefecture}</h2>"))

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::util::{main_text, Scratch};
+use crate::util::{main_text, without_break_marks, Scratch};
 
 /// A minimal orderer; `extra` is appended (top-level keys) and `rules` replaces the rules.
 fn orderer(name: &str, targets: &str, rules: &str, extra: &str) -> String {
@@ -28,7 +28,7 @@ impl Built {
         Built { scratch }
     }
     fn html(&self, slug: &str) -> String {
-        fs::read_to_string(self.scratch.path(&format!("public/{slug}/index.html"))).unwrap()
+        without_break_marks(&fs::read_to_string(self.scratch.path(&format!("public/{slug}/index.html"))).unwrap())
     }
     fn text(&self, slug: &str) -> String {
         main_text(&self.html(slug))

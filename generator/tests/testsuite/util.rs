@@ -146,3 +146,19 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     files
 }
+
+/// A page without the line-breaking marks (`<wbr>` between phrases, `<span class="nw">` around
+/// names and dates), for tests about what a page says. The marks are tested in `phrases`.
+pub fn without_break_marks(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.replace("<wbr>", "");
+    while let Some(start) = rest.find("<span class=\"nw\">") {
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + "<span class=\"nw\">".len()..];
+        let end = inner.find("</span>").expect("a closed nowrap span");
+        out.push_str(&inner[..end]);
+        rest = inner[end + "</span>".len()..].to_string();
+    }
+    out.push_str(&rest);
+    out
+}
