@@ -315,7 +315,6 @@ fn line_breaker(content: &Content, summaries: &[OrdererSummary<'_>]) -> LineBrea
         &site.verification_service.description,
         &site.verification_service.operator,
         &site.verification_service.operator_short,
-        &site.manual_video.title,
     ]
     .into_iter()
     .cloned();
