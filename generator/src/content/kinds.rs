@@ -70,6 +70,9 @@ pub enum SubmissionMethod {
     Fax,
     #[serde(rename = "郵送")]
     Post,
+    /// On paper, how unsaid (江田島市: 「電子メールまたはFAX・書面」).
+    #[serde(rename = "書面")]
+    OnPaper,
     #[serde(rename = "電子契約システム")]
     ContractSystem,
     /// An online application form (電子申請); the rule names the form.
