@@ -147,7 +147,9 @@ fn open_data_feed_sitemap_and_robots() {
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(scratch.path("public/municipalities.json")).unwrap()).unwrap();
     let records = json.as_array().unwrap();
-    let files = fs::read_dir(repo_root().join("content/municipalities")).unwrap().count();
+    let files = fs::read_dir(repo_root().join("content/municipalities"))
+        .unwrap()
+        .count();
     assert_eq!(records.len(), files, "one record per orderer file");
     let saiki = records.iter().find(|m| m["code"] == "442054").unwrap();
     assert_eq!(saiki["start_date"], "2024-12-01");
