@@ -7,31 +7,42 @@
 //! (`white-space: nowrap`) where they hold a character a browser would still break after (a
 //! hyphen, a parenthesis).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 
 /// Elements whose text is not prose, or where `<wbr>` is not allowed.
 const SKIPPED_ELEMENTS: &[&str] = &["head", "script", "style", "svg", "textarea", "pre", "code", "title"];
 /// 「…」 up to this many characters inside is a term, kept whole (「認証キー等のお知らせ(PDF)」).
 const LONGEST_QUOTED_TERM: usize = 16;
-/// Texts remembered across pages, so that memory stays bounded on large sites.
-const CACHED_TEXTS: usize = 4096;
+/// What BudouX reads in place of a name, a date or a term: a kanji, as most names end in one.
+const PLACEHOLDER: &str = "某";
+/// Clauses remembered across pages, so that memory stays bounded on large sites.
+const CACHED_CLAUSES: usize = 8192;
 
 /// Phrases that must never break across lines, and the texts already cut (pages repeat the
 /// same shared text for every orderer).
 pub struct LineBreaker {
-    keep_whole: Vec<String>,
-    cache: Mutex<HashMap<String, String>>,
+    keep_whole: HashSet<String>,
+    /// The byte lengths of the names in `keep_whole`, longest first, and the characters they
+    /// start with: a name is looked up only where one can start (pages hold thousands of
+    /// names on a large site; trying each at every character would cost more than the rest).
+    lengths: Vec<usize>,
+    first_chars: HashSet<char>,
+    cache: Mutex<HashMap<String, Vec<usize>>>,
 }
 
 impl LineBreaker {
     /// `keep_whole`: names as the pages show them (longest match wins).
     pub fn new(keep_whole: impl IntoIterator<Item = String>) -> LineBreaker {
-        let mut keep_whole: Vec<String> = keep_whole.into_iter().filter(|p| p.chars().count() > 1).collect();
-        keep_whole.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        keep_whole.dedup();
+        let keep_whole: HashSet<String> = keep_whole.into_iter().filter(|p| p.chars().count() > 1).collect();
+        let mut lengths: Vec<usize> = keep_whole.iter().map(String::len).collect();
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        lengths.dedup();
+        let first_chars = keep_whole.iter().filter_map(|p| p.chars().next()).collect();
         LineBreaker {
             keep_whole,
+            lengths,
+            first_chars,
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -92,29 +103,30 @@ impl LineBreaker {
     }
 
     fn cut(&self, text: &str) -> String {
-        let cache = || self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(done) = cache().get(text) {
-            return done.clone();
-        }
-        let done = self.cut_uncached(text);
-        let mut cache = cache();
-        // Shared text repeats on every page; what is one orderer's own is not worth keeping.
-        if cache.len() < CACHED_TEXTS {
-            cache.insert(text.to_string(), done.clone());
-        }
-        done
-    }
-
-    fn cut_uncached(&self, text: &str) -> String {
         let whole = self.whole_ranges(text);
-        let mut breaks = Vec::new();
+        // BudouX reads each name, date or term as one placeholder word: no break can fall
+        // inside it anyway, and a clause like 「某における認証キーの提出方法を教えてください。」
+        // is then the same on every orderer's page, so it is cut once.
+        let mut masked = String::with_capacity(text.len());
+        let mut original_at = Vec::with_capacity(text.len() + 1);
         let mut at = 0;
-        for phrase in budoux::parse(budoux::models::default_japanese_model(), text) {
-            at += phrase.len();
-            if at < text.len() && !whole.iter().any(|r| r.start < at && at < r.end) {
-                breaks.push(at);
-            }
+        for range in &whole {
+            masked.push_str(&text[at..range.start]);
+            original_at.extend(at..range.start);
+            original_at.extend(std::iter::repeat_n(range.start, PLACEHOLDER.len()));
+            masked.push_str(PLACEHOLDER);
+            at = range.end;
         }
+        masked.push_str(&text[at..]);
+        original_at.extend(at..=text.len());
+        let breaks: Vec<usize> = self
+            .phrase_ends(&masked)
+            .into_iter()
+            // Phrase ends are character boundaries: never inside a placeholder, and the end of a
+            // placeholder maps to the end of what it stands for.
+            .map(|end| original_at[end])
+            .filter(|&at| at > 0 && at < text.len() && !whole.iter().any(|r| r.start < at && at < r.end))
+            .collect();
         // Marks in text order; at one position a span closes before a break, and a break comes
         // before a span opens.
         let mut marks: Vec<(usize, u8, &str)> = breaks.into_iter().map(|b| (b, 1, "<wbr>")).collect();
@@ -134,6 +146,54 @@ impl LineBreaker {
         out
     }
 
+    /// Where BudouX ends a phrase in `text` (byte offsets). The text is taken a clause at a
+    /// time — up to and including each 、 or 。, after which BudouX always ends a phrase — so
+    /// that a clause shared by every orderer's page (「…の提出方法を教えてください。」) is cut
+    /// once, however the sentences around it differ.
+    fn phrase_ends(&self, text: &str) -> Vec<usize> {
+        let mut ends = Vec::new();
+        let mut offset = 0;
+        for clause in text.split_inclusive(['、', '。']) {
+            let cached = self
+                .cache
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(clause)
+                .cloned();
+            let clause_ends = cached.unwrap_or_else(|| {
+                let mut at = 0;
+                let found: Vec<usize> = budoux::parse(budoux::models::default_japanese_model(), clause)
+                    .iter()
+                    .map(|phrase| {
+                        at += phrase.len();
+                        at
+                    })
+                    .collect();
+                let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+                // Shared clauses repeat on every page; one orderer's own are not worth keeping.
+                if cache.len() < CACHED_CLAUSES {
+                    cache.insert(clause.to_string(), found.clone());
+                }
+                found
+            });
+            ends.extend(clause_ends.into_iter().map(|end| offset + end));
+            offset += clause.len();
+        }
+        ends
+    }
+
+    /// The longest name `text` starts with.
+    fn name_at<'t>(&self, text: &'t str) -> Option<&'t str> {
+        if !text.chars().next().is_some_and(|c| self.first_chars.contains(&c)) {
+            return None;
+        }
+        self.lengths
+            .iter()
+            .filter(|&&len| len <= text.len() && text.is_char_boundary(len))
+            .map(|&len| &text[..len])
+            .find(|candidate| self.keep_whole.contains(*candidate))
+    }
+
     /// Byte ranges no break may fall inside, in order and not overlapping: entities, names,
     /// dates, short quoted terms and runs of Latin letters and digits.
     fn whole_ranges(&self, text: &str) -> Vec<Whole> {
@@ -143,7 +203,7 @@ impl LineBreaker {
             let rest = &text[i..];
             let found = if rest.starts_with('&') {
                 rest.find(';').filter(|&e| e <= 10).map(|e| (e + 1, false))
-            } else if let Some(name) = self.keep_whole.iter().find(|p| rest.starts_with(p.as_str())) {
+            } else if let Some(name) = self.name_at(rest) {
                 Some((name.len(), breakable(name)))
             } else if let Some(len) = wareki_date_len(rest) {
                 Some((len, true))
