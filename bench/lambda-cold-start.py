@@ -112,10 +112,17 @@ def main():
         out = subprocess.run([CLI, "--store", "dynamodb", "import", os.path.join(ROOT, "verifier/demo/issue-example.yaml")],
                              env=env, check=True, capture_output=True, text=True).stdout
         number, key = [line.split("\t") for line in out.splitlines() if "\t" in line][0]
+        # The function reads its pepper from Secrets Manager at init, as deployed: never from its environment.
+        import boto3
+        secrets = boto3.client("secretsmanager", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="ap-northeast-1",
+                               aws_access_key_id="test", aws_secret_access_key="test")
+        arn = secrets.create_secret(Name="bench", SecretString=json.dumps({"peppers": PEPPER}))["ARN"]
+        function_env = {k: v for k, v in env.items() if k != "VERIFIER_PEPPERS"}
+        function_env["VERIFIER_SECRET_ARN"] = arn
         init, first, warm = [], [], []
         for _ in range(runs):
             runtime = Runtime([event(number, key), event(number, key)])
-            lambda_env = dict(env, AWS_LAMBDA_RUNTIME_API=runtime.address, AWS_LAMBDA_FUNCTION_NAME="bench",
+            lambda_env = dict(function_env, AWS_LAMBDA_RUNTIME_API=runtime.address, AWS_LAMBDA_FUNCTION_NAME="bench",
                               AWS_LAMBDA_FUNCTION_MEMORY_SIZE="256", AWS_LAMBDA_FUNCTION_VERSION="$LATEST")
             start = time.perf_counter()
             proc = subprocess.Popen([BINARY], env=lambda_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

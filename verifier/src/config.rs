@@ -14,10 +14,20 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "id=secret,id=secret（先頭が現行、残りはローテーション中の旧 pepper）。ローカルで未設定なら開発用",
     ),
     ("VERIFIER_TABLE", "DynamoDB のテーブル名（既定 denshi-hosho）"),
+    (
+        "VERIFIER_SECRET_ARN",
+        "Lambda のみ: peppers と origin_secret を入れた Secrets Manager のシークレット（JSON）。Lambda ではこれ以外から秘密を読みません",
+    ),
     ("VERIFIER_CALLER_FAILURES", "照会元・番号ごとの失敗の上限（既定 5）"),
     ("VERIFIER_CALLER_WINDOW_SECS", "その期間（秒、既定 900）"),
-    ("VERIFIER_NUMBER_FAILURES", "番号ごと・全員合計の失敗の上限（既定 100）"),
+    ("VERIFIER_CALLER_ANY_FAILURES", "照会元ごと・全番号合計の失敗の上限（既定 30）"),
+    ("VERIFIER_CALLER_ANY_WINDOW_SECS", "その期間（秒、既定 3600）"),
+    (
+        "VERIFIER_NUMBER_FAILURES",
+        "番号ごと・全員合計の失敗がこれを超えると、誤りへの応答を遅らせ警告を記録（停止はしない。既定 100）",
+    ),
     ("VERIFIER_NUMBER_WINDOW_SECS", "その期間（秒、既定 3600）"),
+    ("VERIFIER_SLOW_DOWN_MS", "その後の誤りへの応答の遅延（ミリ秒、既定 2000）"),
     ("VERIFIER_AUDIT_RETENTION_DAYS", "閲覧履歴の保存日数（既定 400）"),
     (
         "VERIFIER_TRUSTED_PROXY_HOPS",
@@ -28,6 +38,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "CORS を許可するオリジン（カンマ区切り、既定なし）",
     ),
     ("VERIFIER_TIMEOUT_MS", "これより遅い照会は 503（ミリ秒、既定 5000）"),
+    (
+        "VERIFIER_ORIGIN_SECRET",
+        "CloudFront が X-Origin-Verify に付ける値（16文字以上）。設定すると、これのない要求は 403、照会元は CloudFront-Viewer-Address",
+    ),
     (
         "AWS_ENDPOINT_URL",
         "DynamoDB の接続先（ローカルの互換サーバー向け。AWS_REGION などの AWS 標準設定も使います）",
@@ -59,7 +73,8 @@ pub struct Settings {
 pub enum PepperFallback {
     /// Local use: the embedded demo store is hashed with it.
     AllowDevelopment,
-    /// Production (Lambda): refuse to start without a real pepper.
+    /// Production (Lambda, every `--store dynamodb` command): refuse to start without a real
+    /// pepper, and refuse the public development one.
     Require,
 }
 
@@ -70,6 +85,13 @@ impl Settings {
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>, fallback: PepperFallback) -> Result<Settings, String> {
         let peppers = match (get("VERIFIER_PEPPERS"), fallback) {
+            (Some(spec), PepperFallback::Require) => {
+                let peppers = Peppers::parse(&spec)?;
+                if peppers.includes_development() {
+                    return Err("開発用の pepper は本番（Lambda、--store dynamodb）では使えません。本番用の pepper を設定してください".into());
+                }
+                peppers
+            }
             (Some(spec), _) => Peppers::parse(&spec)?,
             (None, PepperFallback::AllowDevelopment) => Peppers::development(),
             (None, PepperFallback::Require) => {
@@ -99,11 +121,17 @@ impl Settings {
                 "VERIFIER_CALLER_WINDOW_SECS",
                 defaults.per_caller,
             )?,
-            per_number: limit(
+            per_caller_anywhere: limit(
+                "VERIFIER_CALLER_ANY_FAILURES",
+                "VERIFIER_CALLER_ANY_WINDOW_SECS",
+                defaults.per_caller_anywhere,
+            )?,
+            per_number_alert: limit(
                 "VERIFIER_NUMBER_FAILURES",
                 "VERIFIER_NUMBER_WINDOW_SECS",
-                defaults.per_number,
+                defaults.per_number_alert,
             )?,
+            slow_down: Duration::from_millis(number("VERIFIER_SLOW_DOWN_MS", defaults.slow_down.as_millis() as u64)?),
         };
         let cors_origins = get("VERIFIER_CORS_ORIGINS")
             .map(|v| {
@@ -121,6 +149,12 @@ impl Settings {
                 cors_origins,
                 trusted_proxy_hops: number("VERIFIER_TRUSTED_PROXY_HOPS", 0)? as usize,
                 timeout: Duration::from_millis(number("VERIFIER_TIMEOUT_MS", 5_000)?),
+                origin_secret: match get("VERIFIER_ORIGIN_SECRET").filter(|v| !v.is_empty()) {
+                    Some(secret) if secret.len() < 16 => {
+                        return Err("VERIFIER_ORIGIN_SECRET は16文字以上にしてください".into())
+                    }
+                    other => other,
+                },
             },
         })
     }

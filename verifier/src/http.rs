@@ -1,7 +1,7 @@
 //! The HTTP face: one router, the same under Lambda and locally. It bounds and checks input,
 //! calls the core, and maps outcomes to statuses with one uniform refusal.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use subtle::ConstantTimeEq;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -37,6 +38,10 @@ pub struct HttpConfig {
     pub trusted_proxy_hops: usize,
     /// A look-up that takes longer is answered 503.
     pub timeout: Duration,
+    /// The value CloudFront adds as `X-Origin-Verify` (Lambda behind CloudFront). When set, a
+    /// request without it is refused (403) — the API is reachable only through the CDN — and
+    /// the viewer's address is read from `CloudFront-Viewer-Address`.
+    pub origin_secret: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -45,6 +50,7 @@ impl Default for HttpConfig {
             cors_origins: Vec::new(),
             trusted_proxy_hops: 0,
             timeout: Duration::from_secs(5),
+            origin_secret: None,
         }
     }
 }
@@ -213,7 +219,26 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
         Ok(key) => key,
         Err(e) => return field_error(e),
     };
-    let caller = caller_address(&parts, state.config.trusted_proxy_hops);
+    let caller = match caller_address(&parts, &state.config) {
+        Ok(caller) => caller,
+        Err(CallerError::NotThroughTheCdn) => {
+            return error(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "このURLからは確認できません。",
+                None,
+            )
+        }
+        Err(CallerError::Unreadable) => {
+            tracing::warn!("request without a readable caller address refused");
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_caller",
+                "接続元を確認できません。",
+                None,
+            );
+        }
+    };
     match tokio::time::timeout(state.config.timeout, state.verifier.verify(&number, &key, &caller)).await {
         Ok(Ok(Outcome::Verified(certificate))) => {
             Json(json!({ "status": "verified", "certificate": &*certificate })).into_response()
@@ -224,7 +249,7 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
             let mut response = error(
                 StatusCode::TOO_MANY_REQUESTS,
                 "locked",
-                &format!("誤った入力が続いたため、この保証契約番号の確認を一時的に停止しています。約{minutes}分後にもう一度お試しください。"),
+                &format!("短時間に多くの確認があったため、この接続元からの確認を一時的に受け付けていません。約{minutes}分後にもう一度お試しください。"),
                 None,
             );
             if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
@@ -260,10 +285,29 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// Who is asking, for throttling and audit: the address a trusted proxy saw, else the
-/// connection's (under Lambda, the event's source IP).
-fn caller_address(parts: &axum::http::request::Parts, trusted_proxy_hops: usize) -> String {
-    if trusted_proxy_hops > 0 {
+enum CallerError {
+    /// An origin secret is configured and the request did not come through the CDN.
+    NotThroughTheCdn,
+    /// No address, or one that does not parse.
+    Unreadable,
+}
+
+/// Who is asking, for throttling and audit: the viewer's address CloudFront reports (only on
+/// requests that carry the origin secret), the address a trusted proxy saw, the event's source
+/// IP under Lambda, or the connection's. Always an IP address — anything else is refused — and
+/// IPv6 callers are grouped by their /64, the block one subscriber gets.
+fn caller_address(parts: &axum::http::request::Parts, config: &HttpConfig) -> Result<String, CallerError> {
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let address: Option<IpAddr> = if let Some(secret) = &config.origin_secret {
+        let presented = header("x-origin-verify").unwrap_or("");
+        if !bool::from(presented.as_bytes().ct_eq(secret.as_bytes())) {
+            return Err(CallerError::NotThroughTheCdn);
+        }
+        match header("cloudfront-viewer-address") {
+            Some(viewer) => Some(parse_viewer_address(viewer).ok_or(CallerError::Unreadable)?),
+            None => lambda_source_ip(parts)?,
+        }
+    } else if config.trusted_proxy_hops > 0 {
         let forwarded: Vec<&str> = parts
             .headers
             .get_all("x-forwarded-for")
@@ -273,19 +317,85 @@ fn caller_address(parts: &axum::http::request::Parts, trusted_proxy_hops: usize)
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .collect();
-        if forwarded.len() >= trusted_proxy_hops {
-            return forwarded[forwarded.len() - trusted_proxy_hops].to_string();
+        let entry = forwarded
+            .len()
+            .checked_sub(config.trusted_proxy_hops)
+            .and_then(|i| forwarded.get(i))
+            .ok_or(CallerError::Unreadable)?;
+        Some(entry.parse().map_err(|_| CallerError::Unreadable)?)
+    } else {
+        match lambda_source_ip(parts)? {
+            Some(ip) => Some(ip),
+            None => parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| address.ip()),
         }
+    };
+    address.map(caller_group).ok_or(CallerError::Unreadable)
+}
+
+fn lambda_source_ip(parts: &axum::http::request::Parts) -> Result<Option<IpAddr>, CallerError> {
+    match parts.extensions.get::<lambda_http::request::RequestContext>() {
+        Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => match &context.http.source_ip {
+            Some(ip) => Ok(Some(ip.parse().map_err(|_| CallerError::Unreadable)?)),
+            None => Err(CallerError::Unreadable),
+        },
+        _ => Ok(None),
     }
-    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) =
-        parts.extensions.get::<lambda_http::request::RequestContext>()
-    {
-        if let Some(ip) = &context.http.source_ip {
-            return ip.clone();
-        }
+}
+
+/// `CloudFront-Viewer-Address`: `198.51.100.10:46532` or `2001:db8::1:46532` — the address,
+/// a colon, the port.
+fn parse_viewer_address(value: &str) -> Option<IpAddr> {
+    let (address, port) = value.trim().rsplit_once(':')?;
+    port.parse::<u16>().ok()?;
+    address.trim_start_matches('[').trim_end_matches(']').parse().ok()
+}
+
+/// The caller as throttling and audit know it: an IPv4 address, or an IPv6 /64.
+pub fn caller_group(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                format!("{}/64", Ipv6Addr::from(prefix))
+            }
+        },
     }
-    if let Some(ConnectInfo(address)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
-        return address.ip().to_string();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callers_are_ip_addresses_and_ipv6_is_grouped_by_64() {
+        assert_eq!(caller_group("192.0.2.7".parse().unwrap()), "192.0.2.7");
+        assert_eq!(
+            caller_group("2001:db8:1:2:aaaa::1".parse().unwrap()),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            caller_group("2001:db8:1:2:ffff::9".parse().unwrap()),
+            caller_group("2001:db8:1:2::1".parse().unwrap())
+        );
+        assert_ne!(
+            caller_group("2001:db8:1:3::1".parse().unwrap()),
+            caller_group("2001:db8:1:2::1".parse().unwrap())
+        );
+        assert_eq!(caller_group("::ffff:192.0.2.7".parse().unwrap()), "192.0.2.7");
+        assert_eq!(
+            parse_viewer_address("198.51.100.10:46532"),
+            Some("198.51.100.10".parse().unwrap())
+        );
+        assert_eq!(
+            parse_viewer_address("2001:db8::1:46532"),
+            Some("2001:db8::1".parse().unwrap())
+        );
+        assert_eq!(parse_viewer_address("garbage-not-an-ip:1"), None);
+        assert_eq!(parse_viewer_address("198.51.100.10"), None);
     }
-    "unknown".to_string()
 }

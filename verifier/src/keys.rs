@@ -114,6 +114,11 @@ impl Peppers {
         })
     }
 
+    /// Whether the public development pepper is among these (a key hashed under it is no secret).
+    pub fn includes_development(&self) -> bool {
+        self.is_development || self.peppers.iter().any(|p| p.secret == DEVELOPMENT_PEPPER.1.as_bytes())
+    }
+
     pub fn development() -> Peppers {
         let (id, secret) = DEVELOPMENT_PEPPER;
         Peppers {

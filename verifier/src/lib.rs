@@ -8,6 +8,7 @@ pub mod config;
 pub mod http;
 pub mod keys;
 pub mod normalize;
+pub mod secrets;
 pub mod service;
 pub mod store;
 

@@ -16,12 +16,21 @@ pub struct Limit {
     pub window_secs: u64,
 }
 
-/// Two counters per number: one per caller, so one attacker cannot cheaply lock a real
-/// orderer out, and one for everyone, the ASVS ceiling on guesses against one number.
+/// How guessing is slowed without ever locking a correct key out: locks belong to callers, never
+/// to a number. One caller may fail a few times on one number and somewhat more across all
+/// numbers (enumeration); failures on one number from everyone are counted only to slow further
+/// refusals down and to raise an alert — an attacker spread over many addresses can no longer
+/// lock the certificate for the orderer who holds its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
+    /// One caller on one number.
     pub per_caller: Limit,
-    pub per_number: Limit,
+    /// One caller on any number.
+    pub per_caller_anywhere: Limit,
+    /// Everyone on one number: past this, refusals are delayed by `slow_down` and logged as an
+    /// alert (`alert="guessing"`), which the infra template turns into a metric and an alarm.
+    pub per_number_alert: Limit,
+    pub slow_down: std::time::Duration,
 }
 
 impl Default for ThrottlePolicy {
@@ -31,13 +40,23 @@ impl Default for ThrottlePolicy {
                 failures: 5,
                 window_secs: 15 * 60,
             },
-            per_number: Limit {
+            per_caller_anywhere: Limit {
+                failures: 30,
+                window_secs: 60 * 60,
+            },
+            per_number_alert: Limit {
                 failures: 100,
                 window_secs: 60 * 60,
             },
+            slow_down: std::time::Duration::from_secs(2),
         }
     }
 }
+
+/// Audit records of look-ups that name no certificate, or that were refused unread because the
+/// caller was locked, are kept this long: enough to investigate, too short to flood a
+/// certificate's 閲覧履歴 for months.
+pub const BRIEF_AUDIT_SECS: u64 = 86_400;
 
 /// Where "now" comes from: the system clock, or a fixed one in tests.
 pub trait Clock: Send + Sync + 'static {
@@ -89,61 +108,104 @@ impl<S: CertificateStore> Verifier<S> {
     pub async fn verify(&self, number: &CertificateNumber, key: &AuthKey, caller: &str) -> Result<Outcome, StoreError> {
         let now = self.clock.now();
         let caller_id = self.peppers.caller_id(caller);
-        let outcome = self.decide(number, key, &caller_id, now).await?;
+        let (outcome, known) = self.decide(number, key, &caller_id, now).await?;
         let audit_outcome = match &outcome {
             Outcome::Verified(_) => AuditOutcome::Verified,
             Outcome::Refused => AuditOutcome::Refused,
             Outcome::Locked { .. } => AuditOutcome::Locked,
         };
+        let retention = match (&outcome, known) {
+            (Outcome::Locked { .. }, _) | (Outcome::Refused, false) => BRIEF_AUDIT_SECS.min(self.audit_retention_secs),
+            _ => self.audit_retention_secs,
+        };
         let record = AuditRecord {
             at: now,
             outcome: audit_outcome,
             caller: caller_id,
-            expires_at: now + self.audit_retention_secs,
+            expires_at: now + retention,
         };
         // Fail closed: a look-up that cannot be audited is not answered.
         self.store.append_audit(number, &record).await?;
         Ok(outcome)
     }
 
+    /// The outcome, and whether the number names a certificate (unknown when the caller was
+    /// locked before the store was read).
     async fn decide(
         &self,
         number: &CertificateNumber,
         key: &AuthKey,
         caller_id: &str,
         now: u64,
-    ) -> Result<Outcome, StoreError> {
-        let mine = ThrottleScope::Caller(caller_id.to_string());
-        let everyone = ThrottleScope::Everyone;
+    ) -> Result<(Outcome, bool), StoreError> {
         let p = self.policy;
+        let here = ThrottleScope::Caller(caller_id.to_string());
+        let anywhere = ThrottleScope::CallerAnywhere(caller_id.to_string());
+        let everyone = ThrottleScope::Everyone;
+        let locked = |until: u64| {
+            Ok((
+                Outcome::Locked {
+                    retry_after: until.saturating_sub(now).max(1),
+                },
+                false,
+            ))
+        };
         if let Reservation::Locked { until } = self
             .store
-            .reserve_attempt(number, &mine, p.per_caller.failures, p.per_caller.window_secs, now)
+            .reserve_attempt(number, &here, p.per_caller.failures, p.per_caller.window_secs, now)
             .await?
         {
-            return Ok(Outcome::Locked {
-                retry_after: until.saturating_sub(now).max(1),
-            });
+            return locked(until);
         }
         if let Reservation::Locked { until } = self
             .store
-            .reserve_attempt(number, &everyone, p.per_number.failures, p.per_number.window_secs, now)
+            .reserve_attempt(
+                number,
+                &anywhere,
+                p.per_caller_anywhere.failures,
+                p.per_caller_anywhere.window_secs,
+                now,
+            )
             .await?
         {
-            self.store.release_attempt(number, &mine, now).await?;
-            return Ok(Outcome::Locked {
-                retry_after: until.saturating_sub(now).max(1),
-            });
+            self.store.release_attempt(number, &here, now).await?;
+            return locked(until);
         }
+        // Counted, never locking: a full window only marks the number as under attack.
+        let under_attack = self
+            .store
+            .reserve_attempt(
+                number,
+                &everyone,
+                p.per_number_alert.failures,
+                p.per_number_alert.window_secs,
+                now,
+            )
+            .await?
+            != Reservation::Granted;
         // The same hashing and comparison happen whether or not the number exists.
         let stored = self.store.get(number).await?;
+        let known = stored.is_some();
         if self.peppers.verify(stored.as_ref().map(|s| &s.key_hash), key) {
-            self.store.release_attempt(number, &mine, now).await?;
-            self.store.release_attempt(number, &everyone, now).await?;
+            self.store.release_attempt(number, &here, now).await?;
+            self.store.release_attempt(number, &anywhere, now).await?;
+            if !under_attack {
+                self.store.release_attempt(number, &everyone, now).await?;
+            }
             if let Some(stored) = stored {
-                return Ok(Outcome::Verified(stored.certificate));
+                return Ok((Outcome::Verified(stored.certificate), true));
             }
         }
-        Ok(Outcome::Refused)
+        if under_attack {
+            tracing::warn!(
+                alert = "guessing",
+                number = %number,
+                "more than {} failures on one certificate number within {} s; refusals are slowed down",
+                p.per_number_alert.failures,
+                p.per_number_alert.window_secs
+            );
+            tokio::time::sleep(p.slow_down).await;
+        }
+        Ok((Outcome::Refused, known))
     }
 }

@@ -112,3 +112,37 @@ fn admin_commands_work_on_a_scratch_copy_and_keep_its_warning() {
     assert!(stderr.contains("登録済み"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&store).unwrap(), written);
 }
+
+/// Keys issued under the public development pepper verify for anyone who reads this repository:
+/// every DynamoDB command refuses it, unset or given explicitly, before touching the table.
+#[test]
+fn dynamodb_commands_refuse_the_development_pepper() {
+    let unreachable = [
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+        ("AWS_REGION", "ap-northeast-1"),
+    ];
+    for args in [
+        &["--store", "dynamodb", "import", "verifier/demo/issue-example.yaml"][..],
+        &["--store", "dynamodb", "serve"][..],
+    ] {
+        let unset = Command::new(env!("CARGO_BIN_EXE_verifier"))
+            .args(args)
+            .current_dir(repo_root())
+            .env_remove("VERIFIER_PEPPERS")
+            .envs(unreachable)
+            .output()
+            .unwrap();
+        assert_ne!(unset.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&unset.stderr).contains("VERIFIER_PEPPERS がありません"));
+        let (id, secret) = verifier::keys::DEVELOPMENT_PEPPER;
+        let explicit = Command::new(env!("CARGO_BIN_EXE_verifier"))
+            .args(args)
+            .current_dir(repo_root())
+            .env("VERIFIER_PEPPERS", format!("{id}={secret}"))
+            .envs(unreachable)
+            .output()
+            .unwrap();
+        assert_ne!(explicit.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&explicit.stderr).contains("開発用の pepper は本番"));
+    }
+}

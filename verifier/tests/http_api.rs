@@ -62,7 +62,14 @@ impl Answer {
     }
 }
 
-async fn send(app: &Router, request: Request<Body>) -> Answer {
+/// As `verifier serve` delivers a request: with the connection's address.
+async fn send(app: &Router, mut request: Request<Body>) -> Answer {
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [192, 0, 2, 1],
+            40000,
+        ))));
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -336,4 +343,47 @@ async fn the_site_is_served_on_the_same_origin() {
     assert!(String::from_utf8(missing.body).unwrap().contains("見つかりません"));
     let api = send(&app, verify_request("W2026-040123", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK")).await;
     assert_eq!(api.status, StatusCode::OK);
+}
+
+fn from_forwarded(number: &str, key: &str, forwarded_for: &str) -> Request<Body> {
+    let mut request = verify_request(number, key);
+    request
+        .headers_mut()
+        .insert("x-forwarded-for", forwarded_for.parse().unwrap());
+    request
+}
+
+/// Behind one trusted proxy: the entry it appended must be an address, and IPv6 callers share
+/// one budget per /64 (one subscriber's block), so rotating within it buys nothing.
+#[tokio::test]
+async fn forwarded_callers_are_addresses_and_ipv6_is_counted_per_64() {
+    let config = HttpConfig {
+        trusted_proxy_hops: 1,
+        ..HttpConfig::default()
+    };
+    let app = app_with(Observed::new(demo_store(), Behaviour::Normal), config).0;
+    let garbage = send(
+        &app,
+        from_forwarded("W2026-040123", DEMO_KEYS[0].1, "garbage-not-an-ip"),
+    )
+    .await;
+    assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
+    assert_eq!(garbage.json()["error"]["code"], "invalid_caller");
+    let wrong = "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA";
+    for i in 1..=5 {
+        let answer = send(
+            &app,
+            from_forwarded("W2026-040123", wrong, &format!("2001:db8:7:7::{i}")),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    }
+    let same_block = send(&app, from_forwarded("W2026-040123", wrong, "2001:db8:7:7:ffff::1")).await;
+    assert_eq!(same_block.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!same_block.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("誤った入力"));
+    let other_block = send(&app, from_forwarded("W2026-040123", wrong, "2001:db8:7:8::1")).await;
+    assert_eq!(other_block.status, StatusCode::NOT_FOUND);
 }

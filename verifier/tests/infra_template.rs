@@ -81,7 +81,65 @@ fn the_cdn_never_rewrites_an_api_status() {
         .map(|r| r["ErrorCode"].as_u64().unwrap())
         .collect();
     assert_eq!(codes, vec![403], "only S3's 403 for a missing page is rewritten");
+}
+
+/// Secrets are never in the function's environment; the function may read exactly its secret;
+/// CloudFront sends the origin secret from that secret and forwards the viewer's address.
+#[test]
+fn secrets_stay_in_secrets_manager_and_the_api_is_reached_only_through_the_cdn() {
+    let t = template();
     let env = &t["Resources"]["VerifierFunction"]["Properties"]["Environment"]["Variables"];
-    assert_eq!(env["VERIFIER_TRUSTED_PROXY_HOPS"].as_str(), Some("1"));
-    assert!(env.get("VERIFIER_PEPPERS").is_some());
+    for secret in verifier::secrets::SECRET_VARIABLES {
+        assert!(env.get(*secret).is_none(), "{secret} in the function's environment");
+    }
+    assert!(env.get("VERIFIER_SECRET_ARN").is_some());
+    let policies = t["Resources"]["VerifierRole"]["Properties"]["Policies"]
+        .as_sequence()
+        .unwrap();
+    let secret_policy = policies
+        .iter()
+        .find(|p| p["PolicyName"].as_str() == Some("deployment-secret"))
+        .expect("a policy for the secret");
+    assert_eq!(
+        strings(&secret_policy["PolicyDocument"]["Statement"][0]["Action"]),
+        ["secretsmanager:GetSecretValue"]
+    );
+    let origins = t["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"]
+        .as_sequence()
+        .unwrap();
+    let api = origins.iter().find(|o| o["Id"].as_str() == Some("api")).unwrap();
+    let header = &api["OriginCustomHeaders"][0];
+    assert_eq!(header["HeaderName"].as_str(), Some("X-Origin-Verify"));
+    assert!(format!("{:?}", header["HeaderValue"]).contains("SecretString:origin_secret"));
+    let forwarded = strings(
+        &t["Resources"]["ApiOriginRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"]["HeadersConfig"]
+            ["Headers"],
+    );
+    assert!(forwarded.contains(&"CloudFront-Viewer-Address".to_string()));
+}
+
+/// Guessing on one number raises an alarm; the edge limits requests per IP on the API.
+#[test]
+fn guessing_alarms_and_the_edge_limits_each_address() {
+    let t = template();
+    let filter = &t["Resources"]["GuessingMetricFilter"]["Properties"];
+    assert_eq!(
+        filter["FilterPattern"].as_str(),
+        Some("{ $.fields.alert = \"guessing\" }")
+    );
+    let service = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service.rs")).unwrap();
+    assert!(
+        service.contains("alert = \"guessing\""),
+        "the service logs what the filter matches"
+    );
+    assert_eq!(
+        t["Resources"]["GuessingAlarm"]["Properties"]["MetricName"],
+        filter["MetricTransformations"][0]["MetricName"]
+    );
+    let rule = &t["Resources"]["ApiWebAcl"]["Properties"]["Rules"][0]["Statement"]["RateBasedStatement"];
+    assert_eq!(rule["AggregateKeyType"].as_str(), Some("IP"));
+    assert_eq!(
+        rule["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"].as_str(),
+        Some("/api/")
+    );
 }

@@ -144,26 +144,98 @@ async fn unknown_numbers_lock_exactly_like_real_ones<S: CertificateStore>(store:
     ));
 }
 
-async fn the_per_number_ceiling_locks_everyone<S: CertificateStore>(store: S) {
+/// The attack of the production issue: 100 wrong keys from 20 addresses used to lock a real
+/// certificate for everyone for an hour. Locks now belong to callers: the orderer who holds the
+/// key, from any other address, is answered at once.
+async fn guessing_from_many_addresses_never_locks_out_the_key_holder<S: CertificateStore>(store: S) {
     let key = issued(&store, "W2026-000007").await;
     let mut v = Verifier::new(store, peppers());
     v.clock = TestClock::at(T0);
-    v.policy.per_number.failures = 12;
+    v.policy.slow_down = std::time::Duration::ZERO;
     let n = number("W2026000007");
     let wrong = AuthKey::generate().unwrap();
-    // Three callers, four failures each: under the per-caller limit, at the ceiling together.
-    for caller in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
-        for _ in 0..4 {
-            assert_eq!(v.verify(&n, &wrong, caller).await.unwrap(), Outcome::Refused);
+    for attacker in 0..20 {
+        let caller = format!("203.0.113.{attacker}");
+        for _ in 0..5 {
+            assert_eq!(v.verify(&n, &wrong, &caller).await.unwrap(), Outcome::Refused);
         }
+        assert!(matches!(
+            v.verify(&n, &wrong, &caller).await.unwrap(),
+            Outcome::Locked { .. }
+        ));
     }
+    // The number-wide count reached its alert threshold; it slows refusals, it locks no one.
+    assert_eq!(v.store.attempts(&n, &ThrottleScope::Everyone, T0).await.unwrap(), 100);
+    assert_eq!(
+        v.verify(&n, &wrong, "198.51.100.77").await.unwrap(),
+        Outcome::Refused,
+        "a new caller's wrong key is refused, not locked"
+    );
     assert!(matches!(
-        v.verify(&n, &key, "10.0.0.4").await.unwrap(),
+        v.verify(&n, &key, "198.51.100.78").await.unwrap(),
+        Outcome::Verified(_)
+    ));
+}
+
+/// Sweeping sequential numbers from one address: past the caller-wide limit, that caller is
+/// locked on every number — even a real one with its key — while others are not.
+async fn one_caller_sweeping_numbers_is_locked_everywhere<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000010").await;
+    let v = verifier(store, TestClock::at(T0));
+    let wrong = AuthKey::generate().unwrap();
+    let sweeper = "203.0.113.200";
+    for i in 0..30 {
+        let ghost = number(&format!("W2027{i:06}"));
+        assert_eq!(
+            v.verify(&ghost, &wrong, sweeper).await.unwrap(),
+            Outcome::Refused,
+            "{i}"
+        );
+    }
+    let n = number("W2026000010");
+    assert!(matches!(
+        v.verify(&n, &key, sweeper).await.unwrap(),
         Outcome::Locked { retry_after: 3600 }
     ));
-    // A refusal by the ceiling does not use up the new caller's own attempts.
-    let fourth = ThrottleScope::Caller(peppers().caller_id("10.0.0.4"));
-    assert_eq!(v.store.attempts(&n, &fourth, T0).await.unwrap(), 0);
+    let anywhere = ThrottleScope::CallerAnywhere(peppers().caller_id(sweeper));
+    assert_eq!(v.store.attempts(&n, &anywhere, T0).await.unwrap(), 30);
+    assert!(matches!(
+        v.verify(&n, &key, "198.51.100.1").await.unwrap(),
+        Outcome::Verified(_)
+    ));
+}
+
+/// A certificate's 閲覧履歴 keeps real look-ups for the retention period; refusals of numbers
+/// that do not exist and refusals of locked callers are kept a day, so flooding fades.
+async fn records_of_locked_callers_and_unknown_numbers_are_brief<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000011").await;
+    let v = verifier(store, TestClock::at(T0));
+    let n = number("W2026000011");
+    let ghost = number("W2026999911");
+    let wrong = AuthKey::generate().unwrap();
+    let full = v.audit_retention_secs;
+    let day = verifier::service::BRIEF_AUDIT_SECS;
+    v.verify(&n, &key, "192.0.2.11").await.unwrap();
+    v.verify(&ghost, &wrong, "192.0.2.11").await.unwrap();
+    for _ in 0..6 {
+        v.verify(&n, &wrong, "192.0.2.12").await.unwrap();
+    }
+    let expiries = |records: Vec<AuditRecord>| -> Vec<(AuditOutcome, u64)> {
+        records.into_iter().map(|r| (r.outcome, r.expires_at - r.at)).collect()
+    };
+    assert_eq!(
+        expiries(v.store.audit_history(&n, T0).await.unwrap()),
+        [
+            vec![(AuditOutcome::Verified, full)],
+            vec![(AuditOutcome::Refused, full); 5],
+            vec![(AuditOutcome::Locked, day)],
+        ]
+        .concat()
+    );
+    assert_eq!(
+        expiries(v.store.audit_history(&ghost, T0).await.unwrap()),
+        vec![(AuditOutcome::Refused, day)]
+    );
 }
 
 async fn concurrent_guesses_never_slip_past_the_limit<S: CertificateStore>(store: S) {
@@ -270,7 +342,9 @@ macro_rules! run_suite {
         caller_is_locked_after_five_failures_and_unlocked_when_the_window_ends($make).await;
         successes_are_not_counted_as_failures($make).await;
         unknown_numbers_lock_exactly_like_real_ones($make).await;
-        the_per_number_ceiling_locks_everyone($make).await;
+        guessing_from_many_addresses_never_locks_out_the_key_holder($make).await;
+        one_caller_sweeping_numbers_is_locked_everywhere($make).await;
+        records_of_locked_callers_and_unknown_numbers_are_brief($make).await;
         concurrent_guesses_never_slip_past_the_limit($make).await;
         every_look_up_is_audited_and_expired_records_are_not_shown($make).await;
         an_expired_lock_item_is_treated_as_expired($make).await;

@@ -1,10 +1,13 @@
-//! The Lambda entry point: the same router as `verifier serve`, on DynamoDB. Clients are built
-//! once per execution environment and the connection is warmed during init, so the first
-//! orderer does not pay the TLS handshake.
+//! The Lambda entry point: the same router as `verifier serve`, on DynamoDB. The AWS
+//! configuration and its clients are built once per execution environment; the secrets
+//! (peppers, CloudFront's origin secret) are read from Secrets Manager during init, never from
+//! the environment, and the DynamoDB connection is warmed so the first orderer does not pay the
+//! TLS handshake.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use verifier::config::{PepperFallback, Settings};
+use verifier::secrets::{lambda_settings, DeploymentSecrets};
 use verifier::{router, CertificateStore, DynamoStore, Verifier};
 
 #[tokio::main]
@@ -14,9 +17,13 @@ async fn main() -> Result<(), lambda_http::Error> {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .without_time()
         .init();
-    let settings = Settings::from_env(PepperFallback::Require)?;
-    let table = std::env::var("VERIFIER_TABLE").map_err(|_| "VERIFIER_TABLE is not set")?;
-    let store = DynamoStore::from_env(table).await;
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let secret_arn = env.get("VERIFIER_SECRET_ARN").ok_or("VERIFIER_SECRET_ARN is not set")?;
+    let table = env.get("VERIFIER_TABLE").ok_or("VERIFIER_TABLE is not set")?;
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let secrets = DeploymentSecrets::fetch(&aws_sdk_secretsmanager::Client::new(&aws), secret_arn).await?;
+    let settings = lambda_settings(&env, secrets)?;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), table.clone());
     if let Err(error) = store.ping().await {
         // Not fatal: the first request retries, and fails closed (503) if the table is still away.
         tracing::warn!(%error, "warm-up call to DynamoDB failed");

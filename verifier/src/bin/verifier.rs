@@ -111,7 +111,12 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli: Cli = cli_ja::parse();
-    let settings = match Settings::from_env(PepperFallback::AllowDevelopment) {
+    // Keys issued under the public development pepper are no secret: DynamoDB is production.
+    let fallback = match cli.store.store {
+        StoreKind::Memory => PepperFallback::AllowDevelopment,
+        StoreKind::Dynamodb => PepperFallback::Require,
+    };
+    let settings = match Settings::from_env(fallback) {
         Ok(settings) => settings,
         Err(message) => return fail(&message),
     };

@@ -6,6 +6,7 @@
 //! | `CERT#<no>`   | `THROTTLE#ALL`            | attempts, window_end, ttl             |
 //! | `CERT#<no>`   | `THROTTLE#CALLER#<id>`    | attempts, window_end, ttl             |
 //! | `CERT#<no>`   | `AUDIT#<at>#<ns>#<rand>`  | at, outcome, caller, ttl              |
+//! | `CALLER#<id>` | `THROTTLE#ANY`            | attempts, window_end, ttl (any number)|
 //!
 //! TTL deletes expired items late (up to days), so every read compares the stored expiry with
 //! the clock instead of trusting that an expired item is gone.
@@ -41,6 +42,14 @@ pub struct DynamoStore {
 
 fn pk(number: &CertificateNumber) -> AttributeValue {
     AttributeValue::S(format!("CERT#{}", number.as_str()))
+}
+
+/// Where a throttle counter lives: a caller-wide one in the caller's partition.
+fn throttle_key(number: &CertificateNumber, scope: &ThrottleScope) -> (AttributeValue, AttributeValue) {
+    match scope.caller_wide() {
+        Some(id) => (s(format!("CALLER#{id}")), s(scope.sort_key())),
+        None => (pk(number), s(scope.sort_key())),
+    }
 }
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -90,6 +99,16 @@ impl DynamoStore {
     pub async fn from_env(table: impl Into<String>) -> DynamoStore {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         DynamoStore::new(Client::new(&config), table)
+    }
+
+    /// The update of a throttle counter: in `number`'s partition, or the caller's own.
+    fn update_throttle(&self, number: &CertificateNumber, scope: &ThrottleScope) -> UpdateItemFluentBuilder {
+        let (partition, sort) = throttle_key(number, scope);
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("PK", partition)
+            .key("SK", sort)
     }
 
     /// An update of one item of `number`'s partition.
@@ -157,8 +176,8 @@ impl DynamoStore {
             .client
             .get_item()
             .table_name(&self.table)
-            .key("PK", pk(number))
-            .key("SK", s(scope.sort_key()))
+            .key("PK", throttle_key(number, scope).0)
+            .key("SK", throttle_key(number, scope).1)
             .consistent_read(true)
             .send()
             .await
@@ -269,7 +288,7 @@ impl CertificateStore for DynamoStore {
         for _ in 0..RESERVE_ROUNDS {
             // 1. A live window with room: one more attempt, atomically.
             let counted = self
-                .update_at(number, s(scope.sort_key()))
+                .update_throttle(number, scope)
                 .update_expression("ADD attempts :one")
                 .condition_expression("window_end > :now AND attempts < :limit")
                 .expression_attribute_values(":one", n(1))
@@ -286,7 +305,7 @@ impl CertificateStore for DynamoStore {
             // 2. No window, or an expired one (TTL may not have deleted it yet): start afresh.
             let end = now + window_secs;
             let started = self
-                .update_at(number, s(scope.sort_key()))
+                .update_throttle(number, scope)
                 .update_expression("SET attempts = :one, window_end = :end, #ttl = :ttl")
                 .condition_expression("attribute_not_exists(PK) OR window_end <= :now")
                 .expression_attribute_names("#ttl", TABLE_ATTRIBUTES.2)
@@ -319,7 +338,7 @@ impl CertificateStore for DynamoStore {
         now: u64,
     ) -> Result<(), StoreError> {
         let result = self
-            .update_at(number, s(scope.sort_key()))
+            .update_throttle(number, scope)
             .update_expression("ADD attempts :minus")
             .condition_expression("window_end > :now AND attempts > :zero")
             .expression_attribute_values(":minus", n(-1))

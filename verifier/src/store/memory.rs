@@ -22,7 +22,8 @@ const AUDIT_CAP: usize = 10_000;
 #[derive(Default)]
 struct State {
     certificates: HashMap<CertificateNumber, StoredCertificate>,
-    throttles: HashMap<(CertificateNumber, ThrottleScope), Window>,
+    /// By number (none for a caller-wide counter) and scope.
+    throttles: HashMap<(Option<CertificateNumber>, ThrottleScope), Window>,
     audit: HashMap<CertificateNumber, VecDeque<AuditRecord>>,
 }
 
@@ -106,6 +107,13 @@ impl MemoryStore {
     }
 }
 
+fn throttle_key(number: &CertificateNumber, scope: &ThrottleScope) -> (Option<CertificateNumber>, ThrottleScope) {
+    match scope.caller_wide() {
+        Some(_) => (None, scope.clone()),
+        None => (Some(number.clone()), scope.clone()),
+    }
+}
+
 impl CertificateStore for MemoryStore {
     async fn get(&self, number: &CertificateNumber) -> Result<Option<StoredCertificate>, StoreError> {
         Ok(self.lock()?.certificates.get(number).cloned())
@@ -158,13 +166,10 @@ impl CertificateStore for MemoryStore {
         if state.throttles.len() >= PRUNE_AT {
             state.throttles.retain(|_, w| w.ends_at > now);
         }
-        let window = state
-            .throttles
-            .entry((number.clone(), scope.clone()))
-            .or_insert(Window {
-                attempts: 0,
-                ends_at: 0,
-            });
+        let window = state.throttles.entry(throttle_key(number, scope)).or_insert(Window {
+            attempts: 0,
+            ends_at: 0,
+        });
         if window.ends_at <= now {
             *window = Window {
                 attempts: 1,
@@ -186,7 +191,7 @@ impl CertificateStore for MemoryStore {
         now: u64,
     ) -> Result<(), StoreError> {
         let mut state = self.lock()?;
-        if let Some(window) = state.throttles.get_mut(&(number.clone(), scope.clone())) {
+        if let Some(window) = state.throttles.get_mut(&throttle_key(number, scope)) {
             if window.ends_at > now && window.attempts > 0 {
                 window.attempts -= 1;
             }
@@ -198,7 +203,7 @@ impl CertificateStore for MemoryStore {
         let state = self.lock()?;
         Ok(state
             .throttles
-            .get(&(number.clone(), scope.clone()))
+            .get(&throttle_key(number, scope))
             .filter(|w| w.ends_at > now)
             .map_or(0, |w| w.attempts))
     }

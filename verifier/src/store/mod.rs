@@ -31,7 +31,10 @@ pub struct StoredCertificate {
 pub enum ThrottleScope {
     /// One caller (a pseudonymous id) on one number.
     Caller(String),
-    /// Everyone on one number.
+    /// One caller on any number: enumeration across numbers. Its counter is the caller's own,
+    /// whatever number the call names.
+    CallerAnywhere(String),
+    /// Everyone on one number: counted to slow guessing down and to alert, never to lock.
     Everyone,
 }
 
@@ -39,7 +42,16 @@ impl ThrottleScope {
     pub fn sort_key(&self) -> String {
         match self {
             ThrottleScope::Caller(id) => format!("THROTTLE#CALLER#{id}"),
+            ThrottleScope::CallerAnywhere(_) => "THROTTLE#ANY".to_string(),
             ThrottleScope::Everyone => "THROTTLE#ALL".to_string(),
+        }
+    }
+
+    /// Whether the counter belongs to the caller rather than to the number.
+    pub fn caller_wide(&self) -> Option<&str> {
+        match self {
+            ThrottleScope::CallerAnywhere(id) => Some(id),
+            _ => None,
         }
     }
 }

@@ -67,6 +67,18 @@ impl MotoServer {
         aws_sdk_dynamodb::Client::from_conf(config)
     }
 
+    /// Secrets Manager on the same server.
+    #[allow(dead_code)] // used by one test binary of several
+    pub fn secrets_client(&self) -> aws_sdk_secretsmanager::Client {
+        let config = aws_sdk_secretsmanager::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(Region::new("ap-northeast-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+            .build();
+        aws_sdk_secretsmanager::Client::from_conf(config)
+    }
+
     /// A store on a fresh table.
     pub async fn fresh_store(&self) -> DynamoStore {
         static NEXT: AtomicU64 = AtomicU64::new(0);
