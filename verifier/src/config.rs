@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::http::HttpConfig;
 use crate::keys::Peppers;
+use crate::server::ServeLimits;
 use crate::service::{Limit, ThrottlePolicy};
 
 /// Every environment variable the binaries read, with what it means: the `--help` text, and a
@@ -39,6 +40,12 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("VERIFIER_TIMEOUT_MS", "これより遅い照会は 503（ミリ秒、既定 5000）"),
     (
+        "VERIFIER_HEADER_TIMEOUT_MS",
+        "serve: 要求のヘッダーがこの時間内に届かない接続を閉じる（ミリ秒、既定 10000）",
+    ),
+    ("VERIFIER_CONNECTION_SECS", "serve: 1接続の最長時間（秒、既定 120）"),
+    ("VERIFIER_MAX_CONNECTIONS", "serve: 同時接続の上限。超えた接続はすぐ閉じる（既定 512）"),
+    (
         "VERIFIER_ORIGIN_SECRET",
         "CloudFront が X-Origin-Verify に付ける値（16文字以上）。設定すると、これのない要求は 403、照会元は CloudFront-Viewer-Address",
     ),
@@ -66,6 +73,8 @@ pub struct Settings {
     pub policy: ThrottlePolicy,
     pub audit_retention_secs: u64,
     pub http: HttpConfig,
+    /// `verifier serve` only.
+    pub serve: ServeLimits,
 }
 
 /// Whether the development pepper may stand in for `VERIFIER_PEPPERS`.
@@ -141,7 +150,22 @@ impl Settings {
                     .collect()
             })
             .unwrap_or_default();
+        let serve_defaults = ServeLimits::default();
+        let serve = ServeLimits {
+            header_read_timeout: Duration::from_millis(
+                number(
+                    "VERIFIER_HEADER_TIMEOUT_MS",
+                    serve_defaults.header_read_timeout.as_millis() as u64,
+                )?
+                .max(1),
+            ),
+            connection_lifetime: Duration::from_secs(
+                number("VERIFIER_CONNECTION_SECS", serve_defaults.connection_lifetime.as_secs())?.max(1),
+            ),
+            max_connections: number("VERIFIER_MAX_CONNECTIONS", serve_defaults.max_connections as u64)?.max(1) as usize,
+        };
         Ok(Settings {
+            serve,
             peppers,
             policy,
             audit_retention_secs: number("VERIFIER_AUDIT_RETENTION_DAYS", 400)? * 86_400,

@@ -15,6 +15,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use subtle::ConstantTimeEq;
+use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -94,13 +95,90 @@ pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfi
         .layer(axum::middleware::map_response(api_headers))
 }
 
+/// The site's pages may load only what the site itself serves; the same policy is in the
+/// CloudFront response-headers policy of `infra/template.yaml` (a test keeps them equal).
+pub const SITE_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
 /// The router plus the built site on the same origin, as the CDN serves them in production.
+/// Only the site's own files are served: no dotfile, nothing a symbolic link reaches outside it.
 pub fn router_with_site(api: Router, site: &Path) -> Router {
     let not_found = ServeFile::new(site.join("404.html"));
     let files = ServeDir::new(site)
         .append_index_html_on_directories(true)
-        .not_found_service(not_found);
-    api.fallback_service(files)
+        .not_found_service(not_found.clone());
+    let root = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    let guarded = axum::middleware::from_fn(move |request: Request, next: axum::middleware::Next| {
+        let root = root.clone();
+        let not_found = not_found.clone();
+        async move {
+            if inside_site(&root, request.uri().path()).await {
+                next.run(request).await
+            } else {
+                let mut response = not_found.oneshot(request).await.into_response();
+                *response.status_mut() = StatusCode::NOT_FOUND;
+                response
+            }
+        }
+    });
+    api.fallback_service(Router::new().fallback_service(files).layer(guarded))
+        .layer(axum::middleware::map_response(site_headers))
+}
+
+/// Whether `path` names a file of the site: no segment starting with a dot, and — symbolic
+/// links resolved — within the site's directory. A path that does not exist is the 404 page's
+/// business, and passes.
+async fn inside_site(root: &Path, path: &str) -> bool {
+    let decoded = percent_decode(path);
+    let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.iter().any(|s| s.starts_with('.') || s.contains('\\')) {
+        return false;
+    }
+    let mut candidate = root.to_path_buf();
+    candidate.extend(&segments);
+    match tokio::fs::canonicalize(&candidate).await {
+        Ok(real) => real.starts_with(root),
+        Err(_) => tokio::fs::symlink_metadata(&candidate).await.is_err(),
+    }
+}
+
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The site's security headers on every page and file (the API sets its own).
+async fn site_headers(request_path: axum::http::Uri, mut response: Response) -> Response {
+    if !request_path.path().starts_with("/api") {
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SITE_CSP));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        );
+    }
+    response
 }
 
 async fn api_headers(request_path: axum::http::Uri, mut response: Response) -> Response {
@@ -203,7 +281,9 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
     }
     let bytes = match to_bytes(Body::new(body), MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
-        Err(_) => return too_large(),
+        Err(e) if is_length_limit(&e) => return too_large(),
+        // A body that breaks off or a malformed chunk: the request is at fault, not its size.
+        Err(_) => return error(StatusCode::BAD_REQUEST, "invalid_body", "本文を読めません。", None),
     };
     let parsed: VerifyBody = match serde_json::from_slice(&bytes) {
         Ok(parsed) => parsed,
@@ -239,7 +319,21 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
             );
         }
     };
-    match tokio::time::timeout(state.config.timeout, state.verifier.verify(&number, &key, &caller)).await {
+    // The look-up runs to its end — audit record included — even when the answer has timed
+    // out: an attempt counted is an attempt audited.
+    let verifier = state.verifier.clone();
+    let look_up = tokio::spawn(async move { verifier.verify(&number, &key, &caller).await });
+    let answer = match tokio::time::timeout(state.config.timeout, look_up).await {
+        Ok(Ok(result)) => Ok(result),
+        Ok(Err(join_error)) => {
+            tracing::error!(error = %join_error, "verification task failed");
+            Ok(Err(crate::store::StoreError::Unavailable(
+                "verification task failed".into(),
+            )))
+        }
+        Err(elapsed) => Err(elapsed),
+    };
+    match answer {
         Ok(Ok(Outcome::Verified(certificate))) => {
             Json(json!({ "status": "verified", "certificate": &*certificate })).into_response()
         }
@@ -266,6 +360,17 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
             unavailable()
         }
     }
+}
+
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 fn too_large() -> Response {

@@ -7,8 +7,10 @@ pub mod certificate;
 pub mod config;
 pub mod http;
 pub mod keys;
+pub mod logging;
 pub mod normalize;
 pub mod secrets;
+pub mod server;
 pub mod service;
 pub mod store;
 

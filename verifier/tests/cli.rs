@@ -146,3 +146,135 @@ fn dynamodb_commands_refuse_the_development_pepper() {
         assert!(String::from_utf8_lossy(&explicit.stderr).contains("開発用の pepper は本番"));
     }
 }
+
+/// A running `verifier serve` on a free port with `env`, its stderr captured to a file.
+struct Served {
+    child: std::process::Child,
+    addr: String,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Served {
+    fn start(env: &[(&str, &str)]) -> Served {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("stderr.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_verifier"))
+            .args(["serve", "--addr", &addr])
+            .current_dir(repo_root())
+            .env_remove("VERIFIER_PEPPERS")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(&addr).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Served {
+            child,
+            addr,
+            log,
+            _dir: dir,
+        }
+    }
+
+    fn connect(&self) -> std::net::TcpStream {
+        let stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        stream
+    }
+
+    /// One request on a fresh connection; the whole answer.
+    fn request(&self, raw: &str) -> String {
+        use std::io::{Read, Write};
+        let mut stream = self.connect();
+        stream.write_all(raw.as_bytes()).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    fn stderr(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::fs::read_to_string(&self.log).unwrap()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn post(body: &str) -> String {
+    format!(
+        "POST /api/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// RUST_LOG=trace must not print a 認証キー: libraries that log requests stay at info.
+#[test]
+fn no_log_level_prints_a_key() {
+    let mut served = Served::start(&[("RUST_LOG", "trace")]);
+    let answer = served.request(&post(
+        r#"{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}"#,
+    ));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let log = served.stderr();
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG") || log.len() > 50,
+        "trace logging is on: {log}"
+    );
+    for form in ["C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK", "C8FK2XCPMQTWH6TQSQ9G63KK"] {
+        assert!(!log.contains(form), "the key is in the log:\n{log}");
+    }
+}
+
+/// A client that connects and sends nothing is let go; past the connection limit new
+/// connections are closed at once, and the server answers again when they are gone.
+#[test]
+fn idle_connections_are_closed_and_connections_are_bounded() {
+    use std::io::Read;
+    let served = Served::start(&[("VERIFIER_HEADER_TIMEOUT_MS", "300"), ("VERIFIER_MAX_CONNECTIONS", "2")]);
+    let mut idle = served.connect();
+    let mut second = served.connect();
+    let mut third = served.connect();
+    let mut buffer = [0u8; 64];
+    // The third is over the limit: closed without a byte.
+    assert_eq!(third.read(&mut buffer).unwrap_or(0), 0);
+    // The idle ones are closed by the header-read timeout (the read would otherwise wait 20 s).
+    let started = std::time::Instant::now();
+    assert_eq!(idle.read(&mut buffer).unwrap_or(0), 0);
+    assert_eq!(second.read(&mut buffer).unwrap_or(0), 0);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "idle connections were closed"
+    );
+    let answer = served.request("GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// A chunked body that is not valid chunking is a bad request, not a large one.
+#[test]
+fn a_malformed_chunked_body_is_400() {
+    let served = Served::start(&[]);
+    let answer = served.request(
+        "POST /api/verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+}

@@ -387,3 +387,89 @@ async fn forwarded_callers_are_addresses_and_ipv6_is_counted_per_64() {
     let other_block = send(&app, from_forwarded("W2026-040123", wrong, "2001:db8:7:8::1")).await;
     assert_eq!(other_block.status, StatusCode::NOT_FOUND);
 }
+
+/// `serve --site` serves the site's own files only, with the site's security headers: no
+/// dotfile (`.git`, `.env`), nothing a symbolic link reaches outside the site.
+#[tokio::test]
+async fn the_site_serves_only_its_own_files_with_its_security_headers() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "outside the site").unwrap();
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("index.html"), "<!DOCTYPE html><title>一覧</title>").unwrap();
+    std::fs::write(
+        site.path().join("404.html"),
+        "<!DOCTYPE html><title>見つかりません</title>",
+    )
+    .unwrap();
+    std::fs::write(site.path().join(".env"), "VERIFIER_PEPPERS=p=oops").unwrap();
+    std::fs::create_dir(site.path().join(".git")).unwrap();
+    std::fs::write(site.path().join(".git/config"), "[core]").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), site.path().join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path().join("elsewhere")).unwrap();
+    std::fs::write(site.path().join("inside.txt"), "inside").unwrap();
+    std::os::unix::fs::symlink(site.path().join("inside.txt"), site.path().join("alias.txt")).unwrap();
+    let app = router_with_site(app(), site.path());
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    for path in [
+        "/.env",
+        "/.git/config",
+        "/%2Egit/config",
+        "/leak.txt",
+        "/elsewhere/secret.txt",
+    ] {
+        let answer = send(&app, get(path)).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        let body = String::from_utf8(answer.body).unwrap();
+        assert!(
+            !body.contains("oops") && !body.contains("outside the site") && !body.contains("[core]"),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        send(&app, get("/alias.txt")).await.status,
+        StatusCode::OK,
+        "a link inside the site"
+    );
+    let page = send(&app, get("/")).await;
+    assert_eq!(page.headers[header::CONTENT_SECURITY_POLICY], verifier::http::SITE_CSP);
+    assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(verifier::http::SITE_CSP.contains("frame-ancestors 'none'"));
+    // The CDN sends the same policy.
+    let template =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/template.yaml")).unwrap();
+    let template: serde_yaml::Value = serde_yaml::from_str(&template).unwrap();
+    let cdn = template["Resources"]["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+        ["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(cdn, verifier::http::SITE_CSP);
+}
+
+/// A look-up that outlives the request's timeout still writes its audit record.
+#[tokio::test]
+async fn a_timed_out_look_up_is_still_audited() {
+    let store = Observed::new(demo_store(), Behaviour::Slow(std::time::Duration::from_millis(40)));
+    let audit = store.inner.clone();
+    let config = HttpConfig {
+        timeout: std::time::Duration::from_millis(20),
+        ..HttpConfig::default()
+    };
+    let app = app_with(store, config).0;
+    let answer = send(&app, verify_request("W2026-040123", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK")).await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    let number = verifier::CertificateNumber::parse("W2026-040123").unwrap();
+    let mut records = Vec::new();
+    for _ in 0..200 {
+        records = verifier::CertificateStore::audit_history(&*audit, &number, 0)
+            .await
+            .unwrap();
+        if !records.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(records.len(), 1, "the look-up was audited after its answer timed out");
+}

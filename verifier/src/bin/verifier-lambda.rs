@@ -14,7 +14,7 @@ use verifier::{router, CertificateStore, DynamoStore, Verifier};
 async fn main() -> Result<(), lambda_http::Error> {
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(verifier::logging::filter(std::env::var("RUST_LOG").ok().as_deref()))
         .without_time()
         .init();
     let env: HashMap<String, String> = std::env::vars().collect();

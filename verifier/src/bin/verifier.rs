@@ -107,7 +107,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(verifier::logging::filter(std::env::var("RUST_LOG").ok().as_deref()))
         .with_writer(std::io::stderr)
         .init();
     let cli: Cli = cli_ja::parse();
@@ -207,6 +207,7 @@ async fn serve<S: CertificateStore>(
     addr: SocketAddr,
     site: Option<&Path>,
 ) -> Result<(), String> {
+    let limits = settings.serve;
     let mut verifier = Verifier::new(store, settings.peppers);
     verifier.policy = settings.policy;
     verifier.audit_retention_secs = settings.audit_retention_secs;
@@ -225,12 +226,11 @@ async fn serve<S: CertificateStore>(
         .await
         .map_err(|e| format!("{addr}: {e}"))?;
     eprintln!("http://{addr}/ で待ち受けています（API: POST /api/verify）");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    verifier::server::serve(listener, app, limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 /// Admin changes to the embedded store are written back to its file; DynamoDB persists itself.

@@ -14,11 +14,13 @@ pub enum Behaviour {
     Normal,
     Fail,
     Hang,
+    /// Every call takes this long, then succeeds.
+    Slow(Duration),
 }
 
 /// Counts every call and can fail or hang on demand.
 pub struct Observed {
-    pub inner: MemoryStore,
+    pub inner: Arc<MemoryStore>,
     pub calls: Arc<AtomicUsize>,
     pub behaviour: Behaviour,
 }
@@ -26,7 +28,7 @@ pub struct Observed {
 impl Observed {
     pub fn new(inner: MemoryStore, behaviour: Behaviour) -> Observed {
         Observed {
-            inner,
+            inner: Arc::new(inner),
             calls: Arc::new(AtomicUsize::new(0)),
             behaviour,
         }
@@ -39,6 +41,10 @@ impl Observed {
             Behaviour::Fail => Err(StoreError::Unavailable("injected failure".into())),
             Behaviour::Hang => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
+                Ok(())
+            }
+            Behaviour::Slow(delay) => {
+                tokio::time::sleep(delay).await;
                 Ok(())
             }
         }
