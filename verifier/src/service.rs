@@ -150,13 +150,8 @@ impl<S: CertificateStore> Verifier<S> {
                 false,
             ))
         };
-        if let Reservation::Locked { until } = self
-            .store
-            .reserve_attempt(number, &here, p.per_caller.failures, p.per_caller.window_secs, now)
-            .await?
-        {
-            return locked(until);
-        }
+        // The caller-wide counter first: a caller locked for sweeping numbers creates no new
+        // counter on each number it names.
         if let Reservation::Locked { until } = self
             .store
             .reserve_attempt(
@@ -168,7 +163,14 @@ impl<S: CertificateStore> Verifier<S> {
             )
             .await?
         {
-            self.store.release_attempt(number, &here, now).await?;
+            return locked(until);
+        }
+        if let Reservation::Locked { until } = self
+            .store
+            .reserve_attempt(number, &here, p.per_caller.failures, p.per_caller.window_secs, now)
+            .await?
+        {
+            self.store.release_attempt(number, &anywhere, now).await?;
             return locked(until);
         }
         // Counted, never locking: a full window only marks the number as under attack.

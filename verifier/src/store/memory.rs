@@ -12,12 +12,18 @@ use crate::certificate::Certificate;
 use crate::keys::KeyHash;
 use crate::normalize::CertificateNumber;
 
-/// Guessing across many numbers must not grow memory without bound: past this many windows,
-/// expired ones are dropped.
-const PRUNE_AT: usize = 100_000;
-
+/// Memory is bounded whatever callers do. Expired windows and audit records are swept out at
+/// most every `SWEEP_EVERY_SECS` (one pass over the maps, not one per request); past the caps
+/// a new window or record is refused — the look-up fails closed with a 503 — and nothing live
+/// is ever evicted to make room.
+const MAX_WINDOWS: usize = 200_000;
+const MAX_AUDIT_RECORDS: usize = 400_000;
+/// Look-ups of numbers that name no certificate belong to no 閲覧履歴: they are kept in one
+/// ring of this size, the oldest dropped first — counted and logged, never silently.
+const MAX_UNKNOWN_AUDIT: usize = 100_000;
 /// The embedded store lives in one process's memory; the durable audit trail is DynamoDB's.
-const AUDIT_CAP: usize = 10_000;
+const AUDIT_CAP_PER_NUMBER: usize = 10_000;
+const SWEEP_EVERY_SECS: u64 = 10;
 
 #[derive(Default)]
 struct State {
@@ -25,6 +31,40 @@ struct State {
     /// By number (none for a caller-wide counter) and scope.
     throttles: HashMap<(Option<CertificateNumber>, ThrottleScope), Window>,
     audit: HashMap<CertificateNumber, VecDeque<AuditRecord>>,
+    audit_records: usize,
+    unknown_audit: VecDeque<(CertificateNumber, AuditRecord)>,
+    unknown_dropped: u64,
+    next_sweep: u64,
+}
+
+impl State {
+    /// Drops what has expired, if the last sweep is old enough.
+    fn sweep(&mut self, now: u64) {
+        if now < self.next_sweep {
+            return;
+        }
+        self.next_sweep = now + SWEEP_EVERY_SECS;
+        self.throttles.retain(|_, w| w.ends_at > now);
+        let mut kept = 0;
+        self.audit.retain(|_, records| {
+            records.retain(|r| r.expires_at > now);
+            kept += records.len();
+            !records.is_empty()
+        });
+        self.audit_records = kept;
+        self.unknown_audit.retain(|(_, r)| r.expires_at > now);
+        if self.unknown_dropped > 0 {
+            tracing::warn!(
+                dropped = self.unknown_dropped,
+                "audit records of numbers that name no certificate were dropped (the embedded store keeps the newest {MAX_UNKNOWN_AUDIT})"
+            );
+            self.unknown_dropped = 0;
+        }
+    }
+}
+
+fn full(what: &str) -> StoreError {
+    StoreError::Unavailable(format!("embedded store full ({what}); refusing rather than evicting"))
 }
 
 #[derive(Clone, Copy)]
@@ -33,9 +73,16 @@ struct Window {
     ends_at: u64,
 }
 
-#[derive(Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
+    max_windows: usize,
+    max_audit_records: usize,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        MemoryStore::with_limits(MAX_WINDOWS, MAX_AUDIT_RECORDS)
+    }
 }
 
 /// One entry of a certificates file: the contents and the keyed hash, never the key.
@@ -49,6 +96,15 @@ pub struct CertificateFileEntry {
 impl MemoryStore {
     pub fn new() -> MemoryStore {
         MemoryStore::default()
+    }
+
+    /// A store with other caps (tests; a smaller machine).
+    pub fn with_limits(max_windows: usize, max_audit_records: usize) -> MemoryStore {
+        MemoryStore {
+            state: Mutex::new(State::default()),
+            max_windows,
+            max_audit_records,
+        }
     }
 
     /// Loads a certificates file (`verifier/demo/certificates.yaml` by default).
@@ -163,10 +219,12 @@ impl CertificateStore for MemoryStore {
         now: u64,
     ) -> Result<Reservation, StoreError> {
         let mut state = self.lock()?;
-        if state.throttles.len() >= PRUNE_AT {
-            state.throttles.retain(|_, w| w.ends_at > now);
+        state.sweep(now);
+        let key = throttle_key(number, scope);
+        if !state.throttles.contains_key(&key) && state.throttles.len() >= self.max_windows {
+            return Err(full("throttle windows"));
         }
-        let window = state.throttles.entry(throttle_key(number, scope)).or_insert(Window {
+        let window = state.throttles.entry(key).or_insert(Window {
             attempts: 0,
             ends_at: 0,
         });
@@ -210,27 +268,136 @@ impl CertificateStore for MemoryStore {
 
     async fn append_audit(&self, number: &CertificateNumber, record: &AuditRecord) -> Result<(), StoreError> {
         let mut state = self.lock()?;
+        state.sweep(record.at);
+        if !state.certificates.contains_key(number) {
+            if state.unknown_audit.len() >= MAX_UNKNOWN_AUDIT {
+                state.unknown_audit.pop_front();
+                state.unknown_dropped += 1;
+            }
+            state.unknown_audit.push_back((number.clone(), record.clone()));
+            return Ok(());
+        }
+        if state.audit_records >= self.max_audit_records {
+            return Err(full("audit records"));
+        }
         let records = state.audit.entry(number.clone()).or_default();
-        // Records arrive in time order with one retention, so the expired ones are at the front
-        // and go when the number is touched again, as TTL deletion would; a process-local log
-        // also keeps at most the newest AUDIT_CAP per number.
-        while records.front().is_some_and(|r| r.expires_at <= record.at) || records.len() >= AUDIT_CAP {
+        // Expired records at the front go when the number is touched again, as TTL deletion
+        // would (retentions differ, so later ones are swept); a process-local log also keeps
+        // at most the newest AUDIT_CAP_PER_NUMBER per number.
+        let before = records.len();
+        while records.front().is_some_and(|r| r.expires_at <= record.at) || records.len() >= AUDIT_CAP_PER_NUMBER {
             records.pop_front();
         }
         records.push_back(record.clone());
+        let after = records.len();
+        state.audit_records = state.audit_records + after - before;
         Ok(())
     }
 
     async fn audit_history(&self, number: &CertificateNumber, now: u64) -> Result<Vec<AuditRecord>, StoreError> {
         let state = self.lock()?;
-        Ok(state
-            .audit
-            .get(number)
-            .map(|records| records.iter().filter(|r| r.expires_at > now).cloned().collect())
-            .unwrap_or_default())
+        let known = state.audit.get(number).into_iter().flatten();
+        let unknown = state.unknown_audit.iter().filter(|(n, _)| n == number).map(|(_, r)| r);
+        Ok(known.chain(unknown).filter(|r| r.expires_at > now).cloned().collect())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
         self.lock().map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::AuditOutcome;
+
+    fn number(i: usize) -> CertificateNumber {
+        CertificateNumber::parse(&format!("W{i:08}")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn past_the_cap_new_windows_are_refused_live_ones_kept_and_expired_ones_swept() {
+        let store = MemoryStore::with_limits(3, 100);
+        let scope = ThrottleScope::Everyone;
+        for i in 0..3 {
+            assert_eq!(
+                store.reserve_attempt(&number(i), &scope, 5, 60, 1_000).await,
+                Ok(Reservation::Granted)
+            );
+        }
+        assert!(matches!(
+            store.reserve_attempt(&number(3), &scope, 5, 60, 1_000).await,
+            Err(StoreError::Unavailable(_))
+        ));
+        // A live window is still counted: nothing was evicted.
+        assert_eq!(
+            store.reserve_attempt(&number(0), &scope, 5, 60, 1_001).await,
+            Ok(Reservation::Granted)
+        );
+        assert_eq!(store.attempts(&number(0), &scope, 1_001).await, Ok(2));
+        // Once they have expired (and a sweep is due), room again.
+        assert_eq!(
+            store.reserve_attempt(&number(3), &scope, 5, 60, 1_100).await,
+            Ok(Reservation::Granted)
+        );
+        assert_eq!(store.lock().unwrap().throttles.len(), 1);
+    }
+
+    async fn with_certificates(store: &MemoryStore, numbers: &[usize]) {
+        for &i in numbers {
+            let list: Vec<Certificate> = serde_yaml::from_str(SAMPLE).unwrap();
+            let mut certificate = list[0].clone();
+            certificate.certificate_number = number(i).to_string();
+            let hash = KeyHash::decode(&format!("t1:{}", "00".repeat(32))).unwrap();
+            store.insert(&number(i), &certificate, &hash).await.unwrap();
+        }
+    }
+
+    const SAMPLE: &str = include_str!("../../demo/issue-example.yaml");
+
+    #[tokio::test]
+    async fn audit_records_are_capped_and_swept_across_numbers() {
+        let store = MemoryStore::with_limits(100, 3);
+        with_certificates(&store, &[0, 1, 2, 9]).await;
+        let record = |at: u64| AuditRecord {
+            at,
+            outcome: AuditOutcome::Refused,
+            caller: "c".into(),
+            expires_at: at + 60,
+        };
+        for i in 0..3 {
+            store.append_audit(&number(i), &record(1_000)).await.unwrap();
+        }
+        assert!(matches!(
+            store.append_audit(&number(9), &record(1_001)).await,
+            Err(StoreError::Unavailable(_))
+        ));
+        // Numbers never touched again are swept once their records expire.
+        store.append_audit(&number(9), &record(1_100)).await.unwrap();
+        let state = store.lock().unwrap();
+        assert_eq!((state.audit.len(), state.audit_records), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn look_ups_of_unknown_numbers_never_fill_the_store() {
+        let store = MemoryStore::with_limits(100, 3);
+        let record = AuditRecord {
+            at: 1_000,
+            outcome: AuditOutcome::Refused,
+            caller: "c".into(),
+            expires_at: 1_060,
+        };
+        for i in 0..(MAX_UNKNOWN_AUDIT + 10) {
+            store.append_audit(&number(i), &record).await.unwrap();
+        }
+        let state = store.lock().unwrap();
+        assert_eq!(state.unknown_audit.len(), MAX_UNKNOWN_AUDIT);
+        assert_eq!(
+            state.unknown_dropped, 10,
+            "what was dropped is counted (and logged at the next sweep)"
+        );
+        drop(state);
+        let last = number(MAX_UNKNOWN_AUDIT + 9);
+        assert_eq!(store.audit_history(&last, 1_000).await.unwrap(), vec![record]);
     }
 }

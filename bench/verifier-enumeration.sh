@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The embedded store under enumeration: `verifier serve` (release) takes 60 s of requests with
+# fresh numbers from fresh addresses (X-Forwarded-For behind one trusted proxy), as a botnet
+# sweeping sequential numbers would. Before, during and after, it measures a fixed correct
+# look-up from one address (req/s, p50, p99, with wrk) and the server's RSS every 5 s: with a
+# bounded store both stay flat and the correct look-up stays fast after the load stops.
+# Usage: bash bench/verifier-enumeration.sh [load seconds, default 60] [connections, default 64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+connections=${2:-64}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+cargo build --release --quiet -p verifier --bin verifier
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+VERIFIER_TRUSTED_PROXY_HOPS=1 VERIFIER_SLOW_DOWN_MS=0 RUST_LOG=error \
+  ./target/release/verifier serve --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+server=$!
+scripts=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; kill $sampler 2>/dev/null || true; rm -rf "$scripts"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.1; done
+
+cat > "$scripts/correct.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Forwarded-For"] = "192.0.2.1"
+wrk.body = '{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}'
+LUA
+cat > "$scripts/enumerate.lua" <<'LUA'
+-- Every request: a number never seen and an address never seen (a /32 out of 10.0.0.0/8).
+local counter = 0
+setup = function(thread) thread:set("base", math.random(0, 2^20)) end
+request = function()
+  counter = counter + 1
+  local n = base * 100000 + counter
+  local ip = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+  local body = string.format('{"certificate_number":"W%012d","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}', n)
+  return wrk.format("POST", "/api/verify", {["Content-Type"] = "application/json", ["X-Forwarded-For"] = ip}, body)
+end
+LUA
+
+measure() { # label: 5 s of the correct look-up
+  local out
+  out=$(wrk -t1 -c8 -d5s --latency -s "$scripts/correct.lua" "http://127.0.0.1:$port/api/verify" 2>&1)
+  printf '%-22s %10s req/s  p50 %8s  p99 %8s  RSS %6s MiB\n' "$1" \
+    "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
+    "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(rss)"
+}
+rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$server/status"; }
+
+echo "== correct look-up from one address (wrk -t1 -c8 -d5s), before the load"
+measure before
+echo "== enumeration: ${seconds} s, wrk -t2 -c${connections}, fresh number and address per request"
+( while sleep 5; do printf '  RSS at +%3ss: %s MiB\n' "$SECONDS" "$(rss)"; done ) &
+sampler=$!
+SECONDS=0
+out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$scripts/enumerate.lua" "http://127.0.0.1:$port/api/verify" 2>&1)
+kill $sampler 2>/dev/null || true
+printf '  enumeration: %s req/s, p99 %s, non-2xx %s\n' "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+  "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(awk '/Non-2xx/ {print $NF}' <<<"$out")"
+echo "== after the load"
+measure "right after"
+sleep 15
+measure "15 s later"
+echo "(on $(nproc) cores; server and load generator share them)"
