@@ -21,6 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target/dist/verifier-lambda")
 CLI = os.path.join(ROOT, "target/dist/verifier")
 PEPPER = "bench1=benchmark-pepper-0123456789abcdef0123456789"
+CALLER_KEY = "benchmark-caller-key-0123456789abcdef0123456789"
 
 
 def free_port():
@@ -106,7 +107,7 @@ def main():
             except OSError:
                 time.sleep(0.1)
         env = dict(os.environ, AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}", AWS_REGION="ap-northeast-1",
-                   AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", VERIFIER_PEPPERS=PEPPER,
+                   AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", VERIFIER_PEPPERS=PEPPER, VERIFIER_CALLER_KEY=CALLER_KEY,
                    VERIFIER_TABLE="bench", RUST_LOG="warn")
         subprocess.run([CLI, "--store", "dynamodb", "create-table"], env=env, check=True, capture_output=True)
         out = subprocess.run([CLI, "--store", "dynamodb", "import", os.path.join(ROOT, "verifier/demo/issue-example.yaml")],
@@ -116,8 +117,8 @@ def main():
         import boto3
         secrets = boto3.client("secretsmanager", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="ap-northeast-1",
                                aws_access_key_id="test", aws_secret_access_key="test")
-        arn = secrets.create_secret(Name="bench", SecretString=json.dumps({"peppers": PEPPER}))["ARN"]
-        function_env = {k: v for k, v in env.items() if k != "VERIFIER_PEPPERS"}
+        arn = secrets.create_secret(Name="bench", SecretString=json.dumps({"peppers": PEPPER, "caller_key": CALLER_KEY}))["ARN"]
+        function_env = {k: v for k, v in env.items() if k not in ("VERIFIER_PEPPERS", "VERIFIER_CALLER_KEY")}
         function_env["VERIFIER_SECRET_ARN"] = arn
         init, first, warm = [], [], []
         for _ in range(runs):

@@ -33,6 +33,29 @@ pub async fn issue<S: CertificateStore>(
     }
 }
 
+/// Gives a certificate a new key, shown once; the old key stops verifying at once (the swap is
+/// conditional on the hash just read, so a concurrent change is an error, never lost).
+pub async fn reissue<S: CertificateStore>(
+    store: &S,
+    peppers: &Peppers,
+    number: &CertificateNumber,
+) -> Result<AuthKey, String> {
+    let stored = store
+        .get(number)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("保証契約番号 {number} は登録されていません"))?;
+    let key = AuthKey::generate().map_err(|e| format!("乱数を取得できません: {e}"))?;
+    match store
+        .swap_key_hash(number, &stored.key_hash, &peppers.hash_key(&key))
+        .await
+    {
+        Ok(()) => Ok(key),
+        Err(StoreError::Contention) => Err("ほかの変更と重なりました。もう一度実行してください".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Parses a YAML file of one certificate (`issue`) or a list (`import`).
 pub fn parse_certificates(text: &str) -> Result<Vec<Certificate>, String> {
     if let Ok(list) = serde_yaml::from_str::<Vec<Certificate>>(text) {

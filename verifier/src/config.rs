@@ -14,6 +14,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "VERIFIER_PEPPERS",
         "id=secret,id=secret（先頭が現行、残りはローテーション中の旧 pepper）。ローカルで未設定なら開発用",
     ),
+    (
+        "VERIFIER_CALLER_KEY",
+        "照会元の仮名（閲覧履歴・回数制限）を作る鍵（32バイト以上）。pepper を替えても変えない。本番では必須",
+    ),
     ("VERIFIER_TABLE", "DynamoDB のテーブル名（既定 denshi-hosho）"),
     (
         "VERIFIER_SECRET_ARN",
@@ -105,6 +109,15 @@ impl Settings {
             (None, PepperFallback::AllowDevelopment) => Peppers::development(),
             (None, PepperFallback::Require) => {
                 return Err("VERIFIER_PEPPERS がありません（id=secret、32バイト以上）。本番では必須です".into())
+            }
+        };
+        let peppers = match (get("VERIFIER_CALLER_KEY"), fallback) {
+            (Some(key), _) => peppers.with_caller_key(&key)?,
+            (None, PepperFallback::AllowDevelopment) => peppers,
+            (None, PepperFallback::Require) => {
+                return Err(
+                    "VERIFIER_CALLER_KEY がありません（32バイト以上、pepper とは別の秘密）。本番では必須です".into(),
+                )
             }
         };
         let number = |name: &str, default: u64| -> Result<u64, String> {

@@ -77,6 +77,9 @@ impl fmt::Debug for Pepper {
 #[derive(Clone, Debug)]
 pub struct Peppers {
     peppers: Vec<Pepper>,
+    /// Keys callers' pseudonyms: its own secret, so that rotating the pepper neither resets
+    /// every caller's counters nor renames callers in the audit trail.
+    caller_key: Vec<u8>,
     pub is_development: bool,
 }
 
@@ -109,6 +112,7 @@ impl Peppers {
             return Err("pepper がありません".into());
         }
         Ok(Peppers {
+            caller_key: peppers[0].secret.clone(),
             peppers,
             is_development: false,
         })
@@ -119,9 +123,22 @@ impl Peppers {
         self.is_development || self.peppers.iter().any(|p| p.secret == DEVELOPMENT_PEPPER.1.as_bytes())
     }
 
+    /// These peppers with callers keyed by `secret` (`VERIFIER_CALLER_KEY`) rather than by the
+    /// current pepper.
+    pub fn with_caller_key(mut self, secret: &str) -> Result<Peppers, String> {
+        if secret.len() < MIN_PEPPER_BYTES {
+            return Err(format!(
+                "VERIFIER_CALLER_KEY が短すぎます（{MIN_PEPPER_BYTES}バイト以上）"
+            ));
+        }
+        self.caller_key = secret.as_bytes().to_vec();
+        Ok(self)
+    }
+
     pub fn development() -> Peppers {
         let (id, secret) = DEVELOPMENT_PEPPER;
         Peppers {
+            caller_key: secret.as_bytes().to_vec(),
             peppers: vec![Pepper {
                 id: id.into(),
                 secret: secret.as_bytes().to_vec(),
@@ -136,6 +153,12 @@ impl Peppers {
 
     fn find(&self, id: &str) -> Option<&Pepper> {
         self.peppers.iter().find(|p| p.id == id)
+    }
+
+    /// Whether `stored` was made under another pepper than the current one (a rotation is
+    /// under way): the key should be re-hashed the next time it is verified.
+    pub fn is_stale(&self, stored: &KeyHash) -> bool {
+        stored.pepper_id != self.current().id
     }
 
     /// The stored form of a key under the current pepper.
@@ -162,7 +185,7 @@ impl Peppers {
     /// A stable pseudonym for a caller (an IP address): audit records and throttle keys never
     /// hold the address itself.
     pub fn caller_id(&self, caller: &str) -> String {
-        hex(&keyed_digest(&self.current().secret, b"caller", caller.as_bytes())[..16])
+        hex(&keyed_digest(&self.caller_key, b"caller", caller.as_bytes())[..16])
     }
 }
 

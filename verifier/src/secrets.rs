@@ -2,8 +2,9 @@
 //! peppers and CloudFront's origin secret never sit in the function's environment, where anyone
 //! who may read its configuration would see them.
 //!
-//! The secret is a JSON object: `{"peppers": "id=secret,id=secret", "origin_secret": "…"}`
-//! (`origin_secret` optional). CloudFront reads `origin_secret` from the same secret.
+//! The secret is a JSON object: `{"peppers": "id=secret,id=secret", "caller_key": "…",
+//! "origin_secret": "…"}` (`origin_secret` optional). CloudFront reads `origin_secret` from the
+//! same secret.
 
 use std::collections::HashMap;
 
@@ -12,20 +13,22 @@ use serde::Deserialize;
 use crate::config::{PepperFallback, Settings};
 
 /// Environment variables that would hold a secret in plain sight: refused under Lambda.
-pub const SECRET_VARIABLES: &[&str] = &["VERIFIER_PEPPERS", "VERIFIER_ORIGIN_SECRET"];
+pub const SECRET_VARIABLES: &[&str] = &["VERIFIER_PEPPERS", "VERIFIER_CALLER_KEY", "VERIFIER_ORIGIN_SECRET"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentSecrets {
     pub peppers: String,
+    pub caller_key: String,
     #[serde(default)]
     pub origin_secret: Option<String>,
 }
 
 impl DeploymentSecrets {
     pub fn parse(secret_string: &str) -> Result<DeploymentSecrets, String> {
-        serde_json::from_str(secret_string)
-            .map_err(|e| format!("シークレットの形式が違います（{{\"peppers\": …, \"origin_secret\": …}}）: {e}"))
+        serde_json::from_str(secret_string).map_err(|e| {
+            format!("シークレットの形式が違います（{{\"peppers\": …, \"caller_key\": …, \"origin_secret\": …}}）: {e}")
+        })
     }
 
     /// Fetches and parses the secret named `secret_id`.
@@ -53,6 +56,7 @@ pub fn lambda_settings(env: &HashMap<String, String>, secrets: DeploymentSecrets
     }
     let mut all = env.clone();
     all.insert("VERIFIER_PEPPERS".into(), secrets.peppers);
+    all.insert("VERIFIER_CALLER_KEY".into(), secrets.caller_key);
     if let Some(origin) = secrets.origin_secret {
         all.insert("VERIFIER_ORIGIN_SECRET".into(), origin);
     }
@@ -67,6 +71,7 @@ mod tests {
     fn secrets(peppers: &str) -> DeploymentSecrets {
         DeploymentSecrets {
             peppers: peppers.into(),
+            caller_key: "caller-key-0123456789abcdef0123456789".into(),
             origin_secret: Some("origin-secret-0123456789".into()),
         }
     }
@@ -95,7 +100,7 @@ mod tests {
     #[test]
     fn the_secret_is_json() {
         assert!(DeploymentSecrets::parse("p1=abc").is_err());
-        let parsed = DeploymentSecrets::parse(r#"{"peppers":"p1=x"}"#).unwrap();
+        let parsed = DeploymentSecrets::parse(r#"{"peppers":"p1=x","caller_key":"k"}"#).unwrap();
         assert_eq!(parsed.origin_secret, None);
     }
 }

@@ -195,6 +195,14 @@ impl<S: CertificateStore> Verifier<S> {
                 self.store.release_attempt(number, &everyone, now).await?;
             }
             if let Some(stored) = stored {
+                // A key stored under an older pepper moves to the current one, so the old
+                // pepper can be retired. Best effort: the key verified either way.
+                if self.peppers.is_stale(&stored.key_hash) {
+                    let rehashed = self.peppers.hash_key(key);
+                    if let Err(error) = self.store.swap_key_hash(number, &stored.key_hash, &rehashed).await {
+                        tracing::warn!(%error, "re-hashing a key under the current pepper failed");
+                    }
+                }
                 return Ok((Outcome::Verified(stored.certificate), true));
             }
         }

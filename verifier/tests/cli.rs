@@ -278,3 +278,31 @@ fn a_malformed_chunked_body_is_400() {
     );
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
 }
+
+/// `reissue` on a scratch copy of the demo store: the new key is printed once and verifies;
+/// the old one no longer does.
+#[test]
+fn reissue_prints_a_new_key_and_the_old_one_is_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("certificates.yaml");
+    std::fs::copy(repo_root().join("verifier/demo/certificates.yaml"), &copy).unwrap();
+    let (status, out, err) = verifier(&["--certificates", copy.to_str().unwrap(), "reissue", "W2026-040123"]);
+    assert_eq!(status, 0, "{err}");
+    let line = out.lines().find(|l| l.contains('\t')).expect("number<TAB>key");
+    let (number, key) = line.split_once('\t').unwrap();
+    assert_eq!(number, "W2026040123");
+    let store = verifier::MemoryStore::load(&copy).unwrap();
+    let stored = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(verifier::CertificateStore::get(
+            &store,
+            &verifier::CertificateNumber::parse(number).unwrap(),
+        ))
+        .unwrap()
+        .unwrap();
+    let peppers = verifier::Peppers::development();
+    let new = verifier::normalize::parse_key(key).unwrap();
+    let old = verifier::normalize::parse_key("C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK").unwrap();
+    assert!(peppers.verify(Some(&stored.key_hash), &new));
+    assert!(!peppers.verify(Some(&stored.key_hash), &old));
+}

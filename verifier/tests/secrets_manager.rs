@@ -16,7 +16,7 @@ async fn the_lambda_reads_its_secrets_from_secrets_manager() {
         .create_secret()
         .name("denshi-hosho/verifier")
         .secret_string(
-            r#"{"peppers":"p2=production-pepper-0123456789abcdef0123","origin_secret":"origin-secret-0123456789"}"#,
+            r#"{"peppers":"p2=production-pepper-0123456789abcdef0123","caller_key":"caller-key-0123456789abcdef0123456789","origin_secret":"origin-secret-0123456789"}"#,
         )
         .send()
         .await

@@ -238,6 +238,65 @@ async fn records_of_locked_callers_and_unknown_numbers_are_brief<S: CertificateS
     );
 }
 
+/// `verifier reissue`: a new key verifies, the old one is dead at once.
+async fn a_reissued_key_replaces_the_old_one_at_once<S: CertificateStore>(store: S) {
+    let old = issued(&store, "W2026-000012").await;
+    let n = number("W2026000012");
+    let new = admin::reissue(&store, &peppers(), &n).await.unwrap();
+    let v = verifier(store, TestClock::at(T0));
+    assert_eq!(v.verify(&n, &old, "192.0.2.13").await.unwrap(), Outcome::Refused);
+    assert!(matches!(
+        v.verify(&n, &new, "192.0.2.13").await.unwrap(),
+        Outcome::Verified(_)
+    ));
+    let missing = admin::reissue(&v.store, &peppers(), &number("W2026999912"))
+        .await
+        .unwrap_err();
+    assert!(missing.contains("登録されていません"), "{missing}");
+}
+
+/// During a pepper rotation a key verified under the old pepper is re-hashed under the new
+/// one, so the old pepper can then be retired; callers keep their pseudonyms throughout.
+async fn a_rotation_rehashes_keys_and_keeps_caller_ids<S: CertificateStore>(store: S) {
+    let caller_key = "caller-key-0123456789abcdef0123456789";
+    let old_only = Peppers::parse("t1=test-pepper-0123456789abcdef0123456789")
+        .unwrap()
+        .with_caller_key(caller_key)
+        .unwrap();
+    let rotating =
+        Peppers::parse("t2=next-pepper-0123456789abcdef0123456789,t1=test-pepper-0123456789abcdef0123456789")
+            .unwrap()
+            .with_caller_key(caller_key)
+            .unwrap();
+    let new_only = Peppers::parse("t2=next-pepper-0123456789abcdef0123456789")
+        .unwrap()
+        .with_caller_key(caller_key)
+        .unwrap();
+    assert_eq!(old_only.caller_id("192.0.2.14"), new_only.caller_id("192.0.2.14"));
+    let key = admin::issue(&store, &old_only, &sample_certificate("W2026-000013"))
+        .await
+        .unwrap();
+    let n = number("W2026000013");
+    assert_eq!(store.get(&n).await.unwrap().unwrap().key_hash.pepper_id, "t1");
+    let mut v = Verifier::new(store, rotating);
+    v.clock = TestClock::at(T0);
+    assert!(matches!(
+        v.verify(&n, &key, "192.0.2.14").await.unwrap(),
+        Outcome::Verified(_)
+    ));
+    assert_eq!(
+        v.store.get(&n).await.unwrap().unwrap().key_hash.pepper_id,
+        "t2",
+        "re-hashed"
+    );
+    let mut v = Verifier::new(v.store, new_only);
+    v.clock = TestClock::at(T0);
+    assert!(
+        matches!(v.verify(&n, &key, "192.0.2.14").await.unwrap(), Outcome::Verified(_)),
+        "the old pepper is retired and the key still verifies"
+    );
+}
+
 async fn concurrent_guesses_never_slip_past_the_limit<S: CertificateStore>(store: S) {
     let key = issued(&store, "W2026-000008").await;
     let v = verifier(store, TestClock::at(T0));
@@ -345,6 +404,8 @@ macro_rules! run_suite {
         guessing_from_many_addresses_never_locks_out_the_key_holder($make).await;
         one_caller_sweeping_numbers_is_locked_everywhere($make).await;
         records_of_locked_callers_and_unknown_numbers_are_brief($make).await;
+        a_reissued_key_replaces_the_old_one_at_once($make).await;
+        a_rotation_rehashes_keys_and_keeps_caller_ids($make).await;
         concurrent_guesses_never_slip_past_the_limit($make).await;
         every_look_up_is_audited_and_expired_records_are_not_shown($make).await;
         an_expired_lock_item_is_treated_as_expired($make).await;

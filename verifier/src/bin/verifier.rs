@@ -94,6 +94,12 @@ enum Command {
         #[arg(long, value_name = "メモ", default_value = "")]
         note: String,
     },
+    /// 認証キーを再発行し、新しいキーを一度だけ表示します（古いキーはただちに無効）
+    Reissue {
+        /// 保証契約番号
+        #[arg(value_name = "保証契約番号")]
+        number: String,
+    },
     /// 閲覧履歴（日本時間・結果・照会元の仮名）を表示します
     History {
         /// 保証契約番号
@@ -188,6 +194,16 @@ async fn run<S: CertificateStore + Persist>(store: S, cli: &Cli, settings: Setti
                 certificate.certificate_number,
                 certificate.status.name()
             );
+            Ok(())
+        }
+        Command::Reissue { number } => {
+            let parsed = CertificateNumber::parse(number).map_err(|e| e.message)?;
+            let key = admin::reissue(&store, &settings.peppers, &parsed).await?;
+            store.persist(&cli.store.certificates)?;
+            println!(
+                "# 新しい認証キーはこの一度だけ表示されます。古いキーはもう使えません。受注者へ安全に伝えてください。"
+            );
+            println!("{parsed}\t{}", key.display_grouped());
             Ok(())
         }
         Command::History { number } => {

@@ -277,6 +277,30 @@ impl CertificateStore for DynamoStore {
         }
     }
 
+    async fn swap_key_hash(
+        &self,
+        number: &CertificateNumber,
+        expected: &KeyHash,
+        new: &KeyHash,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .update_at(number, s(CERT_SK))
+            .update_expression("SET key_hash = :new")
+            .condition_expression("key_hash = :expected")
+            .expression_attribute_values(":new", s(new.encode()))
+            .expression_attribute_values(":expected", s(expected.encode()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => match self.get(number).await? {
+                Some(_) => Err(StoreError::Contention),
+                None => Err(StoreError::NotFound),
+            },
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
     async fn reserve_attempt(
         &self,
         number: &CertificateNumber,

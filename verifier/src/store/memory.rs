@@ -210,6 +210,21 @@ impl CertificateStore for MemoryStore {
         Ok(())
     }
 
+    async fn swap_key_hash(
+        &self,
+        number: &CertificateNumber,
+        expected: &KeyHash,
+        new: &KeyHash,
+    ) -> Result<(), StoreError> {
+        let mut state = self.lock()?;
+        let stored = state.certificates.get_mut(number).ok_or(StoreError::NotFound)?;
+        if stored.key_hash != *expected {
+            return Err(StoreError::Contention);
+        }
+        stored.key_hash = new.clone();
+        Ok(())
+    }
+
     async fn reserve_attempt(
         &self,
         number: &CertificateNumber,

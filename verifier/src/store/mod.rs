@@ -149,6 +149,16 @@ pub trait CertificateStore: Send + Sync + 'static {
         expected_version: u64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Replaces the key hash if it is still `expected`: a key re-issued (the old one dead at
+    /// once) or re-hashed under the current pepper. `Contention` if it changed meanwhile,
+    /// `NotFound` if there is no such certificate.
+    fn swap_key_hash(
+        &self,
+        number: &CertificateNumber,
+        expected: &KeyHash,
+        new: &KeyHash,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// Takes one attempt from the window of `scope` on `number`. A window starts at the first
     /// attempt and lasts `window_secs`; at `limit` attempts the scope is locked until it ends.
     /// An expired window counts as absent, whether or not the store has deleted it yet.

@@ -74,6 +74,15 @@ impl CertificateStore for Observed {
         self.enter().await?;
         self.inner.update(number, certificate, expected_version).await
     }
+    async fn swap_key_hash(
+        &self,
+        number: &CertificateNumber,
+        expected: &KeyHash,
+        new: &KeyHash,
+    ) -> Result<(), StoreError> {
+        self.enter().await?;
+        self.inner.swap_key_hash(number, expected, new).await
+    }
     async fn reserve_attempt(
         &self,
         number: &CertificateNumber,
