@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use serde_yaml::Value;
-use verifier::store::TABLE_ATTRIBUTES;
+use verifier::store::{activity_table_name, TABLE_ATTRIBUTES};
 
 fn template() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/template.yaml");
@@ -20,53 +20,86 @@ fn strings(value: &Value) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn table_matches_the_dynamodb_store() {
-    let t = template();
-    let table = &t["Resources"]["CertificateTable"]["Properties"];
-    let (pk, sk, ttl) = TABLE_ATTRIBUTES;
-    let keys: Vec<(&str, &str)> = table["KeySchema"]
+fn key_schema(table: &Value) -> Vec<(&str, &str)> {
+    table["KeySchema"]
         .as_sequence()
         .unwrap()
         .iter()
         .map(|k| (k["AttributeName"].as_str().unwrap(), k["KeyType"].as_str().unwrap()))
-        .collect();
-    assert_eq!(keys, vec![(pk, "HASH"), (sk, "RANGE")]);
-    assert_eq!(table["TimeToLiveSpecification"]["AttributeName"].as_str(), Some(ttl));
-    assert_eq!(table["BillingMode"].as_str(), Some("PAY_PER_REQUEST"));
-    assert_eq!(
-        table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"].as_bool(),
-        Some(true)
-    );
+        .collect()
 }
 
 #[test]
-fn the_function_may_do_exactly_what_the_store_does() {
+fn tables_match_the_dynamodb_store() {
     let t = template();
-    let statement = &t["Resources"]["VerifierRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0];
-    let mut actions = strings(&statement["Action"]);
-    actions.sort();
-    assert_eq!(
-        actions,
-        [
-            "dynamodb:GetItem",
-            "dynamodb:PutItem",
-            "dynamodb:Query",
-            "dynamodb:UpdateItem"
-        ]
-    );
-    let source = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/dynamo.rs")).unwrap();
-    // Everything but `create_table`, which only the admin CLI runs against a local server.
-    let verifier_calls = source.split("pub async fn create_table").next().unwrap().to_string()
-        + source.split("impl CertificateStore for DynamoStore").nth(1).unwrap();
-    for call in [".get_item()", ".put_item()", ".update_item()", ".query()"] {
-        assert!(verifier_calls.contains(call), "{call}");
-    }
-    for admin_only in [".scan()", ".delete_item()", ".batch_write_item()"] {
-        assert!(
-            !verifier_calls.contains(admin_only),
-            "{admin_only} would need a wider policy"
+    let certificates = &t["Resources"]["CertificateTable"]["Properties"];
+    let activity = &t["Resources"]["ActivityTable"]["Properties"];
+    let (pk, sk, ttl) = TABLE_ATTRIBUTES;
+    for table in [certificates, activity] {
+        assert_eq!(key_schema(table), vec![(pk, "HASH"), (sk, "RANGE")]);
+        assert_eq!(table["BillingMode"].as_str(), Some("PAY_PER_REQUEST"));
+        assert_eq!(
+            table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"].as_bool(),
+            Some(true)
         );
+    }
+    assert_eq!(activity["TimeToLiveSpecification"]["AttributeName"].as_str(), Some(ttl));
+    // The store finds the activity table by the certificates table's name.
+    let name = |table: &Value| format!("{:?}", table["TableName"]);
+    assert!(name(certificates).contains("${AWS::StackName}-certificates"));
+    assert!(name(activity).contains(&activity_table_name("${AWS::StackName}-certificates")));
+}
+
+fn policy<'a>(t: &'a Value, name: &str) -> &'a Value {
+    t["Resources"]["VerifierRole"]["Properties"]["Policies"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|p| p["PolicyName"].as_str() == Some(name))
+        .unwrap_or_else(|| panic!("policy {name}"))
+}
+
+/// Least privilege: the function reads certificates and may change only a key hash there; it
+/// writes activity; nothing else. The code agrees: the service never inserts or updates a
+/// certificate, and the one certificate write it makes sets `key_hash` alone.
+#[test]
+fn the_function_may_do_exactly_what_the_service_does() {
+    let t = template();
+    let certificates = policy(&t, "certificate-table")["PolicyDocument"]["Statement"]
+        .as_sequence()
+        .unwrap();
+    let actions: Vec<Vec<String>> = certificates.iter().map(|s| strings(&s["Action"])).collect();
+    assert_eq!(actions, [vec!["dynamodb:GetItem"], vec!["dynamodb:UpdateItem"]]);
+    assert_eq!(
+        strings(&certificates[1]["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"]),
+        ["PK", "SK", "key_hash"]
+    );
+    let mut activity = strings(&policy(&t, "activity-table")["PolicyDocument"]["Statement"][0]["Action"]);
+    activity.sort();
+    assert_eq!(
+        activity,
+        ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    );
+
+    let source = |file: &str| std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let service = source("src/service.rs");
+    for admin_only in [".insert(", ".update(", ".audit_history("] {
+        assert!(!service.contains(admin_only), "the service calls {admin_only}");
+    }
+    let dynamo = source("src/store/dynamo.rs");
+    let swap = dynamo
+        .split("async fn swap_key_hash")
+        .nth(1)
+        .unwrap()
+        .split("async fn ")
+        .next()
+        .unwrap();
+    assert!(
+        swap.contains("\"SET key_hash = :new\""),
+        "re-hashing writes key_hash only"
+    );
+    for admin_only in [".scan()", ".delete_item()", ".batch_write_item()"] {
+        assert!(!dynamo.contains(admin_only), "{admin_only} would need a wider policy");
     }
 }
 

@@ -470,8 +470,11 @@ async fn no_stored_item_contains_a_key() {
     let key = issued(&store, "W2026-000011").await;
     let v = verifier(store.clone(), TestClock::at(T0));
     v.verify(&number("W2026000011"), &key, "192.0.2.1").await.unwrap();
-    let dump = moto.client().scan().table_name(store.table()).send().await.unwrap();
-    let items = dump.items();
+    let mut items = Vec::new();
+    for table in [store.table(), store.activity_table()] {
+        let dump = moto.client().scan().table_name(table).send().await.unwrap();
+        items.extend(dump.items().iter().cloned());
+    }
     assert!(
         items.len() >= 3,
         "certificate, throttle and audit items: {}",
@@ -499,21 +502,54 @@ async fn no_stored_item_contains_a_key() {
     assert!(peppers().verify(Some(&decoded), &key));
 }
 
-/// The table behind a store disappears: every answer is an error, never a verification.
+/// Either table behind a store disappears: every answer is an error, never a verification.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_table_fails_closed() {
     let moto = MotoServer::start();
+    for which in 0..2 {
+        let store = moto.fresh_store().await;
+        let key = issued(&store, "W2026-000012").await;
+        let table = [store.table(), store.activity_table()][which].to_string();
+        moto.client().delete_table().table_name(&table).send().await.unwrap();
+        let v = verifier(store, TestClock::at(T0));
+        assert!(
+            matches!(
+                v.verify(&number("W2026000012"), &key, "192.0.2.1").await,
+                Err(StoreError::Unavailable(_))
+            ),
+            "{table} missing"
+        );
+    }
+}
+
+/// Certificates and activity live in separate tables: the function's role can read the
+/// certificates without being able to write them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_and_activity_are_in_separate_tables() {
+    let moto = MotoServer::start();
     let store = moto.fresh_store().await;
-    let key = issued(&store, "W2026-000012").await;
-    moto.client()
-        .delete_table()
-        .table_name(store.table())
-        .send()
+    let key = issued(&store, "W2026-000014").await;
+    let v = verifier(store.clone(), TestClock::at(T0));
+    v.verify(&number("W2026000014"), &key, "192.0.2.1").await.unwrap();
+    v.verify(&number("W2026000014"), &AuthKey::generate().unwrap(), "192.0.2.1")
         .await
         .unwrap();
-    let v = verifier(store, TestClock::at(T0));
-    assert!(matches!(
-        v.verify(&number("W2026000012"), &key, "192.0.2.1").await,
-        Err(StoreError::Unavailable(_))
-    ));
+    let sort_keys = |table: String| {
+        let client = moto.client();
+        async move {
+            let dump = client.scan().table_name(table).send().await.unwrap();
+            dump.items()
+                .iter()
+                .map(|i| match i.get("SK") {
+                    Some(AttributeValue::S(sk)) => sk.split('#').next().unwrap_or("").to_string(),
+                    _ => String::new(),
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+        }
+    };
+    assert_eq!(sort_keys(store.table().to_string()).await, ["CERT".to_string()].into());
+    assert_eq!(
+        sort_keys(store.activity_table().to_string()).await,
+        ["AUDIT".to_string(), "THROTTLE".to_string()].into()
+    );
 }

@@ -1,8 +1,17 @@
-//! The production store: one DynamoDB table. Items of a certificate share its partition:
+//! The production store: two DynamoDB tables, so that the function answering orderers can be
+//! given what it needs and no more — it reads certificates (and may only re-hash a key), while
+//! it writes activity; the admin CLI alone writes certificates.
+//!
+//! Certificates (`<table>`):
 //!
 //! | PK            | SK                        | what                                  |
 //! |---------------|---------------------------|---------------------------------------|
 //! | `CERT#<no>`   | `CERT`                    | contents (JSON), key hash, version    |
+//!
+//! Activity (`<table>-activity`), with TTL:
+//!
+//! | PK            | SK                        | what                                  |
+//! |---------------|---------------------------|---------------------------------------|
 //! | `CERT#<no>`   | `THROTTLE#ALL`            | attempts, window_end, ttl             |
 //! | `CERT#<no>`   | `THROTTLE#CALLER#<id>`    | attempts, window_end, ttl             |
 //! | `CERT#<no>`   | `AUDIT#<at>#<ns>#<rand>`  | at, outcome, caller, ttl              |
@@ -38,6 +47,12 @@ const RESERVE_ROUNDS: usize = 5;
 pub struct DynamoStore {
     client: Client,
     table: String,
+    activity_table: String,
+}
+
+/// The activity table's name for a certificates table.
+pub fn activity_table_name(table: &str) -> String {
+    format!("{table}-activity")
 }
 
 fn pk(number: &CertificateNumber) -> AttributeValue {
@@ -88,10 +103,13 @@ fn string_attr<'a>(item: &'a HashMap<String, AttributeValue>, name: &str) -> Res
 }
 
 impl DynamoStore {
+    /// Certificates in `table`, activity in `<table>-activity`.
     pub fn new(client: Client, table: impl Into<String>) -> DynamoStore {
+        let table = table.into();
         DynamoStore {
             client,
-            table: table.into(),
+            activity_table: activity_table_name(&table),
+            table,
         }
     }
 
@@ -106,7 +124,7 @@ impl DynamoStore {
         let (partition, sort) = throttle_key(number, scope);
         self.client
             .update_item()
-            .table_name(&self.table)
+            .table_name(&self.activity_table)
             .key("PK", partition)
             .key("SK", sort)
     }
@@ -124,8 +142,17 @@ impl DynamoStore {
         &self.table
     }
 
-    /// Creates the table as the infra template does (for local servers and tests).
+    pub fn activity_table(&self) -> &str {
+        &self.activity_table
+    }
+
+    /// Creates both tables as the infra template does (for local servers and tests).
     pub async fn create_table(&self) -> Result<(), StoreError> {
+        self.create_one(&self.table, false).await?;
+        self.create_one(&self.activity_table, true).await
+    }
+
+    async fn create_one(&self, table: &str, with_ttl: bool) -> Result<(), StoreError> {
         let (pk_name, sk_name, ttl_name) = TABLE_ATTRIBUTES;
         let attribute = |name: &str| {
             AttributeDefinition::builder()
@@ -143,7 +170,7 @@ impl DynamoStore {
         };
         self.client
             .create_table()
-            .table_name(&self.table)
+            .table_name(table)
             .billing_mode(BillingMode::PayPerRequest)
             .attribute_definitions(attribute(pk_name)?)
             .attribute_definitions(attribute(sk_name)?)
@@ -152,18 +179,20 @@ impl DynamoStore {
             .send()
             .await
             .map_err(unavailable)?;
-        let ttl = TimeToLiveSpecification::builder()
-            .attribute_name(ttl_name)
-            .enabled(true)
-            .build()
-            .map_err(unavailable)?;
-        self.client
-            .update_time_to_live()
-            .table_name(&self.table)
-            .time_to_live_specification(ttl)
-            .send()
-            .await
-            .map_err(unavailable)?;
+        if with_ttl {
+            let ttl = TimeToLiveSpecification::builder()
+                .attribute_name(ttl_name)
+                .enabled(true)
+                .build()
+                .map_err(unavailable)?;
+            self.client
+                .update_time_to_live()
+                .table_name(table)
+                .time_to_live_specification(ttl)
+                .send()
+                .await
+                .map_err(unavailable)?;
+        }
         Ok(())
     }
 
@@ -175,7 +204,7 @@ impl DynamoStore {
         let output = self
             .client
             .get_item()
-            .table_name(&self.table)
+            .table_name(&self.activity_table)
             .key("PK", throttle_key(number, scope).0)
             .key("SK", throttle_key(number, scope).1)
             .consistent_read(true)
@@ -391,7 +420,7 @@ impl CertificateStore for DynamoStore {
         getrandom::fill(&mut random).map_err(unavailable)?;
         self.client
             .put_item()
-            .table_name(&self.table)
+            .table_name(&self.activity_table)
             .item("PK", pk(number))
             // Look-ups within one second keep their order through the wall clock's nanoseconds.
             .item(
@@ -421,7 +450,7 @@ impl CertificateStore for DynamoStore {
             let output = self
                 .client
                 .query()
-                .table_name(&self.table)
+                .table_name(&self.activity_table)
                 .key_condition_expression("PK = :pk AND begins_with(SK, :audit)")
                 .expression_attribute_values(":pk", pk(number))
                 .expression_attribute_values(":audit", s("AUDIT#"))

@@ -13,7 +13,7 @@ use crate::certificate::Certificate;
 use crate::keys::KeyHash;
 use crate::normalize::CertificateNumber;
 
-pub use dynamo::{DynamoStore, TABLE_ATTRIBUTES};
+pub use dynamo::{activity_table_name, DynamoStore, TABLE_ATTRIBUTES};
 pub use memory::MemoryStore;
 
 /// A certificate as stored: its contents, the keyed hash of its key, and a version for
