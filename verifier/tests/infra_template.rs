@@ -149,6 +149,16 @@ fn secrets_stay_in_secrets_manager_and_the_api_is_reached_only_through_the_cdn()
             ["Headers"],
     );
     assert!(forwarded.contains(&"CloudFront-Viewer-Address".to_string()));
+    // With a domain for the API origin, the execute-api endpoint is switched off.
+    let disabled = format!(
+        "{:?}",
+        t["Resources"]["HttpApi"]["Properties"]["DisableExecuteApiEndpoint"]
+    );
+    assert!(
+        disabled.contains("HasApiDomain") && disabled.contains("Bool(true)"),
+        "{disabled}"
+    );
+    assert!(format!("{:?}", api["DomainName"]).contains("ApiDomainName"));
 }
 
 /// Guessing on one number raises an alarm; the edge limits requests per IP on the API.

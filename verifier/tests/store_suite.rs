@@ -522,6 +522,47 @@ async fn a_missing_table_fails_closed() {
     }
 }
 
+/// One address naming 300 different numbers: the caller-wide limit stops it after 30 failures,
+/// and a locked caller creates no counter on the numbers it names — the activity table holds
+/// about a hundred counters, not 900 — while each look-up is still audited (briefly).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_sweeping_numbers_creates_bounded_items() {
+    let moto = MotoServer::start();
+    let store = moto.fresh_store().await;
+    let v = verifier(store.clone(), TestClock::at(T0));
+    let wrong = AuthKey::generate().unwrap();
+    for i in 0..300 {
+        v.verify(&number(&format!("W2028{i:06}")), &wrong, "203.0.113.66")
+            .await
+            .unwrap();
+    }
+    let mut start = None;
+    let (mut throttles, mut audits) = (0, 0);
+    loop {
+        let page = moto
+            .client()
+            .scan()
+            .table_name(store.activity_table())
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .unwrap();
+        for item in page.items() {
+            match item.get("SK") {
+                Some(AttributeValue::S(sk)) if sk.starts_with("THROTTLE#") => throttles += 1,
+                Some(AttributeValue::S(sk)) if sk.starts_with("AUDIT#") => audits += 1,
+                _ => {}
+            }
+        }
+        match page.last_evaluated_key {
+            Some(key) if !key.is_empty() => start = Some(key),
+            _ => break,
+        }
+    }
+    assert!(throttles <= 3 * 30 + 1, "{throttles} throttle items");
+    assert_eq!(audits, 300, "every look-up audited");
+}
+
 /// Certificates and activity live in separate tables: the function's role can read the
 /// certificates without being able to write them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
