@@ -92,7 +92,7 @@ pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfi
     };
     Router::new()
         .nest("/api", api)
-        .layer(axum::middleware::map_response(api_headers))
+        .layer(axum::middleware::map_response(security_headers))
 }
 
 /// The site's pages may load only what the site itself serves; the same policy is in the
@@ -122,7 +122,7 @@ pub fn router_with_site(api: Router, site: &Path) -> Router {
         }
     });
     api.fallback_service(Router::new().fallback_service(files).layer(guarded))
-        .layer(axum::middleware::map_response(site_headers))
+        .layer(axum::middleware::map_response(security_headers))
 }
 
 /// Whether `path` names a file of the site: no segment starting with a dot, and — symbolic
@@ -166,30 +166,25 @@ fn percent_decode(path: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The site's security headers on every page and file (the API sets its own).
-async fn site_headers(request_path: axum::http::Uri, mut response: Response) -> Response {
-    if !request_path.path().starts_with("/api") {
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SITE_CSP));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        );
-    }
-    response
-}
-
-async fn api_headers(request_path: axum::http::Uri, mut response: Response) -> Response {
-    if request_path.path().starts_with("/api") {
-        let headers = response.headers_mut();
+/// Security headers by kind of answer: the API's (JSON, never cached, loads nothing) and the
+/// site's (pages that load only what the site serves).
+async fn security_headers(request_path: axum::http::Uri, mut response: Response) -> Response {
+    let api = request_path.path().starts_with("/api");
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if api {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    } else {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SITE_CSP));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
         );
     }
     response

@@ -196,6 +196,27 @@ impl DynamoStore {
         Ok(())
     }
 
+    /// A conditional write to a certificate: a failed condition means it changed meanwhile
+    /// (`Contention`) or is not there (`NotFound`).
+    async fn conditional_write_outcome<T, E, R>(
+        &self,
+        number: &CertificateNumber,
+        result: Result<T, SdkError<E, R>>,
+    ) -> Result<(), StoreError>
+    where
+        E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::fmt::Debug,
+        R: std::fmt::Debug,
+    {
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => match self.get(number).await? {
+                Some(_) => Err(StoreError::Contention),
+                None => Err(StoreError::NotFound),
+            },
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
     async fn throttle_item(
         &self,
         number: &CertificateNumber,
@@ -296,14 +317,7 @@ impl CertificateStore for DynamoStore {
             .expression_attribute_values(":expected", n(expected_version))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => match self.get(number).await? {
-                Some(_) => Err(StoreError::Contention),
-                None => Err(StoreError::NotFound),
-            },
-            Err(e) => Err(unavailable(e)),
-        }
+        self.conditional_write_outcome(number, result).await
     }
 
     async fn swap_key_hash(
@@ -320,14 +334,7 @@ impl CertificateStore for DynamoStore {
             .expression_attribute_values(":expected", s(expected.encode()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => match self.get(number).await? {
-                Some(_) => Err(StoreError::Contention),
-                None => Err(StoreError::NotFound),
-            },
-            Err(e) => Err(unavailable(e)),
-        }
+        self.conditional_write_outcome(number, result).await
     }
 
     async fn reserve_attempt(
