@@ -53,9 +53,9 @@ impl Default for ThrottlePolicy {
     }
 }
 
-/// Audit records of look-ups that name no certificate, or that were refused unread because the
-/// caller was locked, are kept this long: enough to investigate, too short to flood a
-/// certificate's 閲覧履歴 for months.
+/// Audit records of look-ups that name no certificate, that were refused unread because the
+/// caller was locked, or that were refused while the number was under attack, are kept this
+/// long: enough to investigate, too short to flood a certificate's 閲覧履歴 for months.
 pub const BRIEF_AUDIT_SECS: u64 = 86_400;
 
 /// Where "now" comes from: the system clock, or a fixed one in tests.
@@ -108,15 +108,16 @@ impl<S: CertificateStore> Verifier<S> {
     pub async fn verify(&self, number: &CertificateNumber, key: &AuthKey, caller: &str) -> Result<Outcome, StoreError> {
         let now = self.clock.now();
         let caller_id = self.peppers.caller_id(caller);
-        let (outcome, known) = self.decide(number, key, &caller_id, now).await?;
+        let (outcome, lasting) = self.decide(number, key, &caller_id, now).await?;
         let audit_outcome = match &outcome {
             Outcome::Verified(_) => AuditOutcome::Verified,
             Outcome::Refused => AuditOutcome::Refused,
             Outcome::Locked { .. } => AuditOutcome::Locked,
         };
-        let retention = match (&outcome, known) {
-            (Outcome::Locked { .. }, _) | (Outcome::Refused, false) => BRIEF_AUDIT_SECS.min(self.audit_retention_secs),
-            _ => self.audit_retention_secs,
+        let retention = if lasting {
+            self.audit_retention_secs
+        } else {
+            BRIEF_AUDIT_SECS.min(self.audit_retention_secs)
         };
         let record = AuditRecord {
             at: now,
@@ -129,8 +130,10 @@ impl<S: CertificateStore> Verifier<S> {
         Ok(outcome)
     }
 
-    /// The outcome, and whether the number names a certificate (unknown when the caller was
-    /// locked before the store was read).
+    /// The outcome, and whether its audit record is kept for the full retention: look-ups of a
+    /// certificate are, except refusals while its number is under attack (past the alert
+    /// threshold) — so a flood cannot fill a certificate's 閲覧履歴 for months — and refusals of
+    /// locked callers or of numbers that name no certificate.
     async fn decide(
         &self,
         number: &CertificateNumber,
@@ -216,6 +219,6 @@ impl<S: CertificateStore> Verifier<S> {
             );
             tokio::time::sleep(p.slow_down).await;
         }
-        Ok((Outcome::Refused, known))
+        Ok((Outcome::Refused, known && !under_attack))
     }
 }

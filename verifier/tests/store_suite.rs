@@ -175,6 +175,15 @@ async fn guessing_from_many_addresses_never_locks_out_the_key_holder<S: Certific
         v.verify(&n, &key, "198.51.100.78").await.unwrap(),
         Outcome::Verified(_)
     ));
+    // The certificate's 閲覧履歴 keeps at most the alert threshold's refusals for the full
+    // retention: those past it (and the locked callers') are kept a day.
+    let history = v.store.audit_history(&n, T0).await.unwrap();
+    let lasting = history
+        .iter()
+        .filter(|r| r.expires_at - r.at == v.audit_retention_secs)
+        .count();
+    assert_eq!(lasting, 100 + 1, "100 refusals and the verification");
+    assert_eq!(history.len(), 100 + 20 + 1 + 1);
 }
 
 /// Sweeping sequential numbers from one address: past the caller-wide limit, that caller is
