@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test of the project, as README.md documents it. Prerequisites (installed by .ci/run):
-# Debian chromium, fonts-ipafont-gothic, a Java runtime, poppler-utils; PyPI moto[server], cfn-lint; npm ci in
+# Debian chromium, fonts-ipafont-gothic, a Java runtime, poppler-utils, zbar-tools; PyPI moto[server], cfn-lint; npm ci in
 # tests/browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."

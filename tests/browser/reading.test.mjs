@@ -1,13 +1,15 @@
 // The pages as readers meet them. Printed (Chromium's PDF, read back with poppler's
 // `pdftotext -bbox`): exactly two balanced A4 pages, the company, the orderer and the start
 // date on page 1, no text under 8 pt (diagram labels under 7 pt), no status badge, the
-// confirmation date. On screen: the diagram's labels at least 12 CSS px at 375 and 1280 px.
+// confirmation date. On screen: the diagram's labels at least 12 CSS px at 375 and 1280 px; the
+// QR code decodes (zbar) to its link.
 // Everywhere (375 px, 1280 px, print): names, dates and terms never break across two lines.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch, open, municipalityPaths, pdfWords, ARTIFACTS } from "./helpers.mjs";
+import { execFileSync } from "node:child_process";
+import { launch, open, municipalityPaths, pdfWords, ARTIFACTS, BASE_URL } from "./helpers.mjs";
 
 /** Type at 7.95 pt and up is 8 pt type: boxes are rounded in the PDF. */
 const MIN_TEXT_PT = 7.95;
@@ -90,6 +92,21 @@ for (const width of [375, 1280]) {
     }
   });
 }
+
+/** The QR code decodes (zbar) to the address the link beside it shows. */
+test("the QR code reads as the link printed beside it", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 4 });
+  try {
+    const page = await context.newPage();
+    await page.goto(BASE_URL + "/ashiya-machi/");
+    const file = join(ARTIFACTS, "qr-ashiya-machi.png");
+    await page.locator("svg.qr").screenshot({ path: file });
+    const decoded = execFileSync("zbarimg", ["--raw", "-q", file], { encoding: "utf8" }).trim();
+    assert.equal(decoded, await page.getAttribute(".video .url a", "href"));
+  } finally {
+    await context.close();
+  }
+});
 
 test("step ③ of the diagram shows what the orderer's rules have handed over", async () => {
   for (const [path, expected] of [["/saiki-shi/", /保証証書/], ["/ashiya-machi/", /^(?!.*保証証書)/]]) {

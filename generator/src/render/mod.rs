@@ -18,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Content;
 
 use phrases::LineBreaker;
-pub use qr::svg_for_url;
+pub use qr::{qr_for_url, QrView};
 pub use templates::{section_environment, Templates, REQUIRED_TEMPLATES, SENTENCES_TEMPLATE};
 pub use views::{DateView, PaperView, RuleView, SiteLinks, StepView, TargetGroup, TargetView};
 
@@ -143,13 +143,7 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
     let section_env = section_environment(&section_list)?;
     let root = root_path(&site.base_url);
     let links = views::SiteLinks::new(site, &root);
-    let qr_label = templates
-        .call_macros(
-            SENTENCES_TEMPLATE,
-            &[("qr_label", vec![Value::from(Serde(&links)), Value::from(Serde(site))])],
-        )?
-        .concat();
-    let qr_svg = svg_for_url(&links.video_href, qr_label.trim()).map_err(|e| {
+    let qr = qr_for_url(&links.video_href).map_err(|e| {
         Diagnostic::new(&content.site_path, e)
             .field(if site.manual_video.page.is_some() {
                 "manual_video.page"
@@ -170,7 +164,7 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
     let rendered: Vec<Result<(OutputFile, Sentences), Vec<Diagnostic>>> = summaries
         .par_iter()
         .map(|summary| {
-            render_orderer(summary, content, templates, &section_env, &globals, &qr_svg)
+            render_orderer(summary, content, templates, &section_env, &globals, &qr)
                 .map(|(file, sentences)| (breaker.html(file), sentences))
         })
         .collect();
@@ -245,7 +239,7 @@ fn render_orderer(
     templates: &Templates,
     section_env: &minijinja::Environment<'static>,
     globals: &Value,
-    qr_svg: &str,
+    qr: &QrView,
 ) -> Result<(OutputFile, Sentences), Vec<Diagnostic>> {
     let o = summary.o;
     let sentences = sentences(summary, templates).map_err(|e| vec![e])?;
@@ -294,7 +288,7 @@ fn render_orderer(
             questions => Serde(&questions),
             page_url => &page_url,
             faq_jsonld => faq_json_ld(&questions, &page_url),
-            qr_svg => qr_svg,
+            qr => Serde(qr),
         }
     };
     templates

@@ -1,25 +1,42 @@
-//! The manual-video QR code, generated at build time as inline SVG.
+//! The manual-video QR code, made at build time: its dark modules as one SVG path. The page
+//! template draws it — the element, its label and its colours are presentation.
 
-use qrcode::render::svg;
-use qrcode::{EcLevel, QrCode};
+use std::fmt::Write;
 
-/// An inline `<svg>` of `url` as a QR code, labelled for screen readers.
-pub fn svg_for_url(url: &str, label: &str) -> Result<String, String> {
+use qrcode::{Color, EcLevel, QrCode};
+use serde::Serialize;
+
+/// The light margin every reader needs around the code, in modules.
+const QUIET_ZONE: usize = 4;
+
+/// A QR code for the template: `size` modules square (margin included), `path` the dark ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct QrView {
+    pub size: usize,
+    pub path: String,
+}
+
+pub fn qr_for_url(url: &str) -> Result<QrView, String> {
     let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)
         .map_err(|e| format!("QRコードを作れません: {e}"))?;
-    let image = code
-        .render::<svg::Color<'_>>()
-        .min_dimensions(132, 132)
-        .dark_color(svg::Color("#000"))
-        .light_color(svg::Color("#fff"))
-        .build();
-    let start = image.find("<svg").unwrap_or(0);
-    let label = label.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
-    Ok(image[start..].replacen(
-        "<svg ",
-        &format!("<svg class=\"qr\" role=\"img\" aria-label=\"{label}\" "),
-        1,
-    ))
+    let width = code.width();
+    let colors = code.to_colors();
+    let mut path = String::new();
+    for (y, row) in colors.chunks(width).enumerate() {
+        // One rectangle per run of dark modules keeps the path short.
+        let mut x = 0;
+        while x < width {
+            let run = row[x..].iter().take_while(|c| **c == Color::Dark).count();
+            if run > 0 {
+                let _ = write!(path, "M{},{}h{run}v1h-{run}z", x + QUIET_ZONE, y + QUIET_ZONE);
+            }
+            x += run.max(1);
+        }
+    }
+    Ok(QrView {
+        size: width + 2 * QUIET_ZONE,
+        path,
+    })
 }
 
 #[cfg(test)]
@@ -27,10 +44,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn produces_inline_svg_with_a_label() {
-        let svg = svg_for_url("https://www.wjcs.net/", "動画").unwrap();
-        assert!(svg.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"動画\""));
-        assert!(!svg.contains("<?xml"));
-        assert!(svg.contains("<path"));
+    fn dark_modules_become_one_path_inside_a_quiet_zone() {
+        let qr = qr_for_url("https://www.wjcs.net/").unwrap();
+        assert_eq!(qr.size, 25 + 2 * QUIET_ZONE, "a version-2 code");
+        // The top-left finder pattern: a run of seven dark modules at the quiet zone's corner.
+        assert!(qr.path.starts_with("M4,4h7v1h-7z"), "{}", &qr.path[..40]);
+        assert!(qr_for_url(&"a".repeat(5000)).is_err());
     }
 }
