@@ -129,7 +129,7 @@ pub fn router_with_site(api: Router, site: &Path) -> Router {
 /// links resolved — within the site's directory. A path that does not exist is the 404 page's
 /// business, and passes.
 async fn inside_site(root: &Path, path: &str) -> bool {
-    let decoded = percent_decode(path);
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
     if segments.iter().any(|s| s.starts_with('.') || s.contains('\\')) {
         return false;
@@ -140,30 +140,6 @@ async fn inside_site(root: &Path, path: &str) -> bool {
         Ok(real) => real.starts_with(root),
         Err(_) => tokio::fs::symlink_metadata(&candidate).await.is_err(),
     }
-}
-
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Security headers by kind of answer: the API's (JSON, never cached, loads nothing) and the

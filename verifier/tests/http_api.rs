@@ -316,8 +316,8 @@ async fn security_headers_and_cors_only_by_allow_list() {
     assert!(!other.headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
 }
 
-#[tokio::test]
-async fn the_site_is_served_on_the_same_origin() {
+/// A built site reduced to what the server needs: an index and the 404 page.
+fn minimal_site() -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(site.path().join("index.html"), "<!DOCTYPE html><title>一覧</title>").unwrap();
     std::fs::write(
@@ -325,6 +325,12 @@ async fn the_site_is_served_on_the_same_origin() {
         "<!DOCTYPE html><title>見つかりません</title>",
     )
     .unwrap();
+    site
+}
+
+#[tokio::test]
+async fn the_site_is_served_on_the_same_origin() {
+    let site = minimal_site();
     std::fs::create_dir(site.path().join("verify")).unwrap();
     std::fs::write(
         site.path().join("verify/index.html"),
@@ -394,13 +400,7 @@ async fn forwarded_callers_are_addresses_and_ipv6_is_counted_per_64() {
 async fn the_site_serves_only_its_own_files_with_its_security_headers() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.txt"), "outside the site").unwrap();
-    let site = tempfile::tempdir().unwrap();
-    std::fs::write(site.path().join("index.html"), "<!DOCTYPE html><title>一覧</title>").unwrap();
-    std::fs::write(
-        site.path().join("404.html"),
-        "<!DOCTYPE html><title>見つかりません</title>",
-    )
-    .unwrap();
+    let site = minimal_site();
     std::fs::write(site.path().join(".env"), "VERIFIER_PEPPERS=p=oops").unwrap();
     std::fs::create_dir(site.path().join(".git")).unwrap();
     std::fs::write(site.path().join(".git/config"), "[core]").unwrap();
