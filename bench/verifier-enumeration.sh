@@ -9,15 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 connections=${2:-64}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release --quiet -p verifier --bin verifier
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-VERIFIER_TRUSTED_PROXY_HOPS=1 VERIFIER_SLOW_DOWN_MS=0 RUST_LOG=error \
-  ./target/release/verifier serve --addr "127.0.0.1:$port" >/dev/null 2>&1 &
-server=$!
+source bench/verifier-server.sh
 scripts=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; kill $sampler 2>/dev/null || true; rm -rf "$scripts"' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.1; done
+sampler=
+trap 'kill $server 2>/dev/null || true; [ -z "$sampler" ] || kill $sampler 2>/dev/null || true; rm -rf "$scripts"' EXIT
+start_verifier VERIFIER_TRUSTED_PROXY_HOPS=1 VERIFIER_SLOW_DOWN_MS=0 RUST_LOG=error
 
 cat > "$scripts/correct.lua" <<'LUA'
 wrk.method = "POST"

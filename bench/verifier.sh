@@ -8,15 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 connections=${2:-64}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-cargo build --release --quiet -p verifier --bin verifier
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-VERIFIER_CALLER_FAILURES=1000000000 VERIFIER_NUMBER_FAILURES=1000000000 RUST_LOG=warn \
-  ./target/release/verifier serve --addr "127.0.0.1:$port" >/dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$scripts"' EXIT
+source bench/verifier-server.sh
 scripts=$(mktemp -d)
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.1; done
+trap 'kill $server 2>/dev/null || true; rm -rf "$scripts"' EXIT
+# Every limit raised (per number and caller, per caller on any number, the number-wide slow-down).
+start_verifier VERIFIER_CALLER_FAILURES=1000000000 VERIFIER_CALLER_ANY_FAILURES=1000000000 \
+  VERIFIER_NUMBER_FAILURES=1000000000 RUST_LOG=warn
 
 lua() { # name, body
   cat > "$scripts/$1.lua" <<LUA

@@ -1,0 +1,13 @@
+# Sourced by the verifier benchmarks: checks for wrk, builds the release binary and starts
+# `verifier serve` on a free port with the environment given as arguments (NAME=value …).
+# Sets $port and $server; the caller stops the server in its own EXIT trap.
+server=
+port=
+start_verifier() {
+  command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+  cargo build --release --quiet -p verifier --bin verifier
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  env "$@" ./target/release/verifier serve --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+  server=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.1; done
+}
