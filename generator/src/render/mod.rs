@@ -163,10 +163,7 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
     let breaker = line_breaker(content, &summaries);
     let rendered: Vec<Result<(OutputFile, Sentences), Vec<Diagnostic>>> = summaries
         .par_iter()
-        .map(|summary| {
-            render_orderer(summary, content, templates, &section_env, &globals, &qr)
-                .map(|(file, sentences)| (breaker.html(file), sentences))
-        })
+        .map(|summary| render_orderer(summary, content, templates, &section_env, &globals, &qr, &breaker))
         .collect();
     let mut errors = Diagnostics::default();
     let mut files = Vec::with_capacity(summaries.len() + 10);
@@ -215,7 +212,8 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
         .filter(|(name, _)| *name != "verify.html" || !links.verification_external)
     {
         match templates.render(name, site_context.clone()) {
-            Ok(text) => files.push(breaker.html(OutputFile::text(output, text))),
+            Ok(text) if output.ends_with(".html") => files.push(OutputFile::text(output, breaker.apply(&text))),
+            Ok(text) => files.push(OutputFile::text(output, text)),
             Err(e) => errors.push(e),
         }
     }
@@ -240,6 +238,7 @@ fn render_orderer(
     section_env: &minijinja::Environment<'static>,
     globals: &Value,
     qr: &QrView,
+    breaker: &LineBreaker,
 ) -> Result<(OutputFile, Sentences), Vec<Diagnostic>> {
     let o = summary.o;
     let sentences = sentences(summary, templates).map_err(|e| vec![e])?;
@@ -293,7 +292,10 @@ fn render_orderer(
     };
     templates
         .render("orderer.html", context)
-        .map(|html| (OutputFile::text(format!("{}/index.html", o.slug), html), sentences))
+        .map(|html| {
+            let page = OutputFile::text(format!("{}/index.html", o.slug), breaker.apply(&html));
+            (page, sentences)
+        })
         .map_err(|e| vec![e])
 }
 

@@ -47,24 +47,10 @@ impl LineBreaker {
         }
     }
 
-    /// An HTML page of the site cut into phrases; other files are returned as they are.
-    pub fn html(&self, file: super::OutputFile) -> super::OutputFile {
-        if !file.path.ends_with(".html") {
-            return file;
-        }
-        match String::from_utf8(file.bytes) {
-            Ok(text) => super::OutputFile::text(file.path, self.apply(&text)),
-            Err(e) => super::OutputFile {
-                path: file.path,
-                bytes: e.into_bytes(),
-            },
-        }
-    }
-
     /// The page with `<wbr>` between the phrases of every text in its body.
     pub fn apply(&self, html: &str) -> String {
         let mut out = String::with_capacity(html.len() + html.len() / 8);
-        let mut skipping: Option<String> = None;
+        let mut skipping: Option<&str> = None;
         let mut rest = html;
         while !rest.is_empty() {
             if let Some(after) = rest.strip_prefix("<!--") {
@@ -77,13 +63,10 @@ impl LineBreaker {
                 let tag = &rest[..end];
                 out.push_str(tag);
                 let name = tag_name(tag);
-                match &skipping {
-                    Some(open) if tag.starts_with("</") && name == *open => skipping = None,
-                    None if !tag.starts_with("</")
-                        && !tag.ends_with("/>")
-                        && SKIPPED_ELEMENTS.contains(&name.as_str()) =>
-                    {
-                        skipping = Some(name)
+                match skipping {
+                    Some(open) if tag.starts_with("</") && name.eq_ignore_ascii_case(open) => skipping = None,
+                    None if !tag.starts_with("</") && !tag.ends_with("/>") => {
+                        skipping = SKIPPED_ELEMENTS.iter().copied().find(|e| name.eq_ignore_ascii_case(e));
                     }
                     _ => {}
                 }
@@ -122,10 +105,10 @@ impl LineBreaker {
         let breaks: Vec<usize> = self
             .phrase_ends(&masked)
             .into_iter()
-            // Phrase ends are character boundaries: never inside a placeholder, and the end of a
-            // placeholder maps to the end of what it stands for.
+            // Phrase ends are character boundaries: never inside a placeholder, so never inside
+            // what it stands for; the end of a placeholder maps to the end of its range.
             .map(|end| original_at[end])
-            .filter(|&at| at > 0 && at < text.len() && !whole.iter().any(|r| r.start < at && at < r.end))
+            .filter(|&at| at > 0 && at < text.len())
             .collect();
         // Marks in text order; at one position a span closes before a break, and a break comes
         // before a span opens.
@@ -208,7 +191,8 @@ impl LineBreaker {
             } else if let Some(len) = wareki_date_len(rest) {
                 Some((len, true))
             } else if rest.starts_with('「') {
-                quoted_len(rest).map(|len| (len, breakable(&rest[3..len - 3])))
+                let bracket = '「'.len_utf8();
+                quoted_len(rest).map(|len| (len, breakable(&rest[bracket..len - bracket])))
             } else {
                 let len = rest
                     .find(|c: char| !(c.is_ascii_alphanumeric() || "-_./:@".contains(c)))
@@ -238,13 +222,10 @@ struct Whole {
     wrap: bool,
 }
 
-fn tag_name(tag: &str) -> String {
-    tag.trim_start_matches('<')
-        .trim_start_matches('/')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase()
+fn tag_name(tag: &str) -> &str {
+    let name = tag.trim_start_matches('<').trim_start_matches('/');
+    let end = name.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(name.len());
+    &name[..end]
 }
 
 /// Whether a browser would still break inside `phrase` under `keep-all`: anything but kana and
