@@ -130,6 +130,18 @@ impl<S: CertificateStore> Verifier<S> {
         Ok(outcome)
     }
 
+    async fn reserve(
+        &self,
+        number: &CertificateNumber,
+        scope: &ThrottleScope,
+        limit: Limit,
+        now: u64,
+    ) -> Result<Reservation, StoreError> {
+        self.store
+            .reserve_attempt(number, scope, limit.failures, limit.window_secs, now)
+            .await
+    }
+
     /// The outcome, and whether its audit record is kept for the full retention: look-ups of a
     /// certificate are, except refusals while its number is under attack (past the alert
     /// threshold) — so a flood cannot fill a certificate's 閲覧履歴 for months — and refusals of
@@ -155,39 +167,15 @@ impl<S: CertificateStore> Verifier<S> {
         };
         // The caller-wide counter first: a caller locked for sweeping numbers creates no new
         // counter on each number it names.
-        if let Reservation::Locked { until } = self
-            .store
-            .reserve_attempt(
-                number,
-                &anywhere,
-                p.per_caller_anywhere.failures,
-                p.per_caller_anywhere.window_secs,
-                now,
-            )
-            .await?
-        {
+        if let Reservation::Locked { until } = self.reserve(number, &anywhere, p.per_caller_anywhere, now).await? {
             return locked(until);
         }
-        if let Reservation::Locked { until } = self
-            .store
-            .reserve_attempt(number, &here, p.per_caller.failures, p.per_caller.window_secs, now)
-            .await?
-        {
+        if let Reservation::Locked { until } = self.reserve(number, &here, p.per_caller, now).await? {
             self.store.release_attempt(number, &anywhere, now).await?;
             return locked(until);
         }
         // Counted, never locking: a full window only marks the number as under attack.
-        let under_attack = self
-            .store
-            .reserve_attempt(
-                number,
-                &everyone,
-                p.per_number_alert.failures,
-                p.per_number_alert.window_secs,
-                now,
-            )
-            .await?
-            != Reservation::Granted;
+        let under_attack = self.reserve(number, &everyone, p.per_number_alert, now).await? != Reservation::Granted;
         // The same hashing and comparison happen whether or not the number exists.
         let stored = self.store.get(number).await?;
         let known = stored.is_some();
