@@ -430,7 +430,7 @@ fn parse_viewer_address(value: &str) -> Option<IpAddr> {
 }
 
 /// The caller as throttling and audit know it: an IPv4 address, or an IPv6 /64.
-pub fn caller_group(address: IpAddr) -> String {
+fn caller_group(address: IpAddr) -> String {
     match address {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
