@@ -4,9 +4,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::content::{
-    lint_glossary, prefecture_name, prefecture_number, GlossaryEntry, GuaranteeKind, Orderer, OrdererKind, SiteConfig,
+    lint_glossary, LocalGovCode, prefecture_name, prefecture_number, GlossaryEntry, GuaranteeKind, Orderer, OrdererKind, SiteConfig,
     SubmissionMethod,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -29,7 +32,7 @@ pub struct Content {
     /// By name without `.md`: `about`, `steps-1-2`, `qa` …
     pub sections: BTreeMap<String, Section>,
     /// In the index's order: prefecture (JIS), code, name.
-    pub orderers: Vec<Orderer>,
+    pub orderers: Arc<Vec<Orderer>>,
     /// `glossary.yaml`, which templates are linted against too.
     pub glossary: Vec<GlossaryEntry>,
 }
@@ -99,7 +102,6 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
         }
     }
 
-    let mut orderers = Vec::new();
     let orderer_files = files_with_extension(&dir.join("municipalities"), "yaml", &mut errors);
     if orderer_files.is_empty() {
         errors.push(
@@ -107,61 +109,94 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
                 .hint("content/municipalities/<名前>.yaml を追加してください"),
         );
     }
-    let mut sources = HashMap::new();
-    for path in orderer_files {
-        let source = match read(&path) {
-            Ok(source) => source,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        lint(&path, &source, &mut errors);
-        match yaml::parse::<Orderer>(&path, &source) {
-            Ok(mut orderer) => {
-                orderer.slug = stem(&path);
-                errors.extend(validate(&orderer, &path, &source));
-                orderers.push((path.clone(), orderer));
-            }
-            Err(e) => errors.extend(e),
-        }
-        sources.insert(path, source);
+    // Files are read and parsed in parallel; the results keep the order of the file names, so
+    // the errors come out in the same order on every run.
+    let loaded: Vec<(Option<LoadedOrderer>, Diagnostics)> = orderer_files
+        .into_par_iter()
+        .map(|path| load_orderer(path, &glossary))
+        .collect();
+    let mut orderers = Vec::with_capacity(loaded.len());
+    for (orderer, found) in loaded {
+        errors.extend(found.0);
+        orderers.extend(orderer);
     }
 
     // The same body twice: one name in one prefecture, or one code for one kind of body. A
     // city and its enterprise bureau may share a code; their names differ.
-    orderers.sort_by(|a, b| (&a.1.prefecture, &a.1.name, &a.0).cmp(&(&b.1.prefecture, &b.1.name, &b.0)));
-    for (i, (path, orderer)) in orderers.iter().enumerate() {
-        let twin = orderers[..i].iter().find(|(_, earlier)| {
-            (earlier.prefecture == orderer.prefecture && earlier.name == orderer.name)
-                || (earlier.code.is_some() && earlier.code == orderer.code && earlier.kind == orderer.kind)
-        });
-        if let Some((first_path, _)) = twin {
+    orderers.sort_by(|a, b| {
+        (&a.orderer.prefecture, &a.orderer.name, &a.path).cmp(&(&b.orderer.prefecture, &b.orderer.name, &b.path))
+    });
+    let mut by_name: HashMap<(&str, &str), &Path> = HashMap::with_capacity(orderers.len());
+    let mut by_code: HashMap<(&LocalGovCode, &OrdererKind), &Path> = HashMap::new();
+    for loaded in &orderers {
+        let o = &loaded.orderer;
+        let first_by_name = *by_name.entry((&o.prefecture, &o.name)).or_insert(&loaded.path);
+        let first_by_code = o
+            .code
+            .as_ref()
+            .map(|code| *by_code.entry((code, &o.kind)).or_insert(&loaded.path));
+        let twin = [Some(first_by_name), first_by_code]
+            .into_iter()
+            .flatten()
+            .find(|first| *first != loaded.path.as_path());
+        if let Some(first_path) = twin {
             errors.push(
-                Diagnostic::new(
-                    path,
-                    format!("発注者「{}」のファイルが二つあります", orderer.full_name()),
-                )
-                .at(sources.get(path).and_then(|s| yaml::locate(s, "name")))
-                .field("name")
-                .hint(format!(
-                    "{} と同じ発注者です。どちらか一方のファイルにまとめてください",
-                    first_path.display()
-                )),
+                Diagnostic::new(&loaded.path, format!("発注者「{}」のファイルが二つあります", o.full_name()))
+                    .at(loaded.name_at)
+                    .field("name")
+                    .hint(format!(
+                        "{} と同じ発注者です。どちらか一方のファイルにまとめてください",
+                        first_path.display()
+                    )),
             );
         }
     }
-    orderers.sort_by(|(_, a), (_, b)| a.index_key().cmp(&b.index_key()));
+    let mut orderers: Vec<Orderer> = orderers.into_iter().map(|loaded| loaded.orderer).collect();
+    orderers.sort_by(|a, b| a.index_key().cmp(&b.index_key()));
 
     match site {
         Some(site) => errors.into_result(Content {
             site,
             site_path,
             sections,
-            orderers: orderers.into_iter().map(|(_, o)| o).collect(),
+            orderers: Arc::new(orderers),
             glossary,
         }),
         None => Err(errors),
+    }
+}
+
+
+/// One orderer's file as loaded, with where its `name` is, for an error found across files.
+struct LoadedOrderer {
+    path: PathBuf,
+    orderer: Orderer,
+    name_at: Option<(usize, usize)>,
+}
+
+/// Reads, lints, parses and validates one orderer's file; the source is dropped here, so a
+/// large site is not held in memory twice.
+fn load_orderer(path: PathBuf, glossary: &[GlossaryEntry]) -> (Option<LoadedOrderer>, Diagnostics) {
+    let mut errors = Diagnostics::default();
+    let source = match read(&path) {
+        Ok(source) => source,
+        Err(e) => {
+            errors.push(e);
+            return (None, errors);
+        }
+    };
+    errors.extend(lint_glossary(&path, &source, glossary));
+    match yaml::parse::<Orderer>(&path, &source) {
+        Ok(mut orderer) => {
+            orderer.slug = stem(&path);
+            errors.extend(validate(&orderer, &path, &source));
+            let name_at = yaml::locate(&source, "name");
+            (Some(LoadedOrderer { path, orderer, name_at }), errors)
+        }
+        Err(e) => {
+            errors.extend(e);
+            (None, errors)
+        }
     }
 }
 

@@ -7,8 +7,10 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{load_content, Content};
-use crate::render::{render_site, OutputFile, Templates};
-use crate::write::write_site;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::render::{render_site, RenderStats, Sink, Templates};
+use crate::write::{remove_previous, Staging};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -23,12 +25,20 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub orderers: usize,
     pub files: usize,
+    /// Files rendered this time; the others were the previous build's, made from the same
+    /// inputs, and were kept as they were.
+    pub rendered: usize,
+    /// Files whose bytes changed (the rest of the rendered ones were identical and linked).
+    pub written: usize,
+    /// Bytes rendered.
     pub bytes: usize,
+    /// The previous site, moved aside, when the caller asked to remove it itself.
+    pub previous: Option<PathBuf>,
     pub elapsed: Duration,
 }
 
-/// Loads and renders everything in memory; nothing is written.
-pub fn render(options: &BuildOptions) -> Result<(Content, Vec<OutputFile>), Diagnostics> {
+/// Loads content and templates and checks the templates' wording: everything a render needs.
+pub fn load(options: &BuildOptions) -> Result<(Content, Templates), Diagnostics> {
     // Run from the wrong directory, every file would be its own error: say the one cause.
     let missing: Vec<String> = [&options.content, &options.templates]
         .into_iter()
@@ -49,8 +59,10 @@ pub fn render(options: &BuildOptions) -> Result<(Content, Vec<OutputFile>), Diag
         .hint("リポジトリの最上位で実行するか、--content と --templates で場所を指定してください")
         .into());
     }
-    let content = load_content(&options.content);
-    let templates = Templates::load(&options.templates);
+    let (content, templates) = rayon::join(
+        || load_content(&options.content),
+        || Templates::load(&options.templates),
+    );
     let (content, templates) = match (content, templates) {
         (Ok(c), Ok(t)) => (c, t),
         (c, t) => {
@@ -64,31 +76,90 @@ pub fn render(options: &BuildOptions) -> Result<(Content, Vec<OutputFile>), Diag
     if !wording.is_empty() {
         return Err(wording);
     }
-    let files = render_site(&content, &templates, options.date)?;
-    Ok((content, files))
+    Ok((content, templates))
+}
+
+/// `check` renders every page and keeps none.
+struct Discard;
+
+impl Sink for Discard {
+    fn reuse(&self, _path: &str, _inputs: u128) -> Result<bool, Diagnostic> {
+        Ok(false)
+    }
+    fn put(&self, _path: &str, _bytes: &[u8], _inputs: u128) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// A build writes into its staging directory.
+struct StagingSink<'a> {
+    staging: &'a Staging,
+    linked: AtomicUsize,
+}
+
+impl Sink for StagingSink<'_> {
+    fn reuse(&self, path: &str, inputs: u128) -> Result<bool, Diagnostic> {
+        match self.staging.unchanged_inputs(path, inputs) {
+            Some(fingerprint) => self.staging.keep(path, fingerprint),
+            None => Ok(false),
+        }
+    }
+    fn put(&self, path: &str, bytes: &[u8], inputs: u128) -> Result<(), Diagnostic> {
+        let counts = self.staging.put(path, bytes, inputs)?;
+        self.linked.fetch_add(counts.linked, Ordering::Relaxed);
+        Ok(())
+    }
 }
 
 /// `generator check`: every error, no output.
 pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (content, files) = render(options)?;
-    Ok(report(&content, &files, started))
+    let (content, templates) = load(options)?;
+    let stats = render_site(&content, &templates, options.date, &Discard)?;
+    Ok(report(&content, stats, 0, None, started))
 }
 
 /// `generator build`: the output directory is replaced only when the whole site rendered and
-/// was written.
+/// was written. The previous site is removed before returning.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    let started = Instant::now();
-    let (content, files) = render(options)?;
-    write_site(&options.out, &files)?;
-    Ok(report(&content, &files, started))
+    let mut report = build_keeping_previous(options)?;
+    if let Some(previous) = report.previous.take() {
+        remove_previous(&previous)?;
+    }
+    Ok(report)
 }
 
-fn report(content: &Content, files: &[OutputFile], started: Instant) -> BuildReport {
+/// [`build`], except that the previous site, moved aside, is left for the caller to remove
+/// ([`crate::write::remove_previous`]) — the command line does it in a background process,
+/// off the build's critical path.
+pub fn build_keeping_previous(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let (content, templates) = load(options)?;
+    let staging = Staging::begin(&options.out)?;
+    let sink = StagingSink {
+        staging: &staging,
+        linked: AtomicUsize::new(0),
+    };
+    let stats = render_site(&content, &templates, options.date, &sink)?;
+    let linked = sink.linked.load(Ordering::Relaxed);
+    let previous = staging.commit()?;
+    Ok(report(&content, stats, linked, previous, started))
+}
+
+fn report(
+    content: &Content,
+    stats: RenderStats,
+    linked: usize,
+    previous: Option<PathBuf>,
+    started: Instant,
+) -> BuildReport {
     BuildReport {
         orderers: content.orderers.len(),
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len()).sum(),
+        files: stats.files,
+        rendered: stats.rendered,
+        written: stats.rendered - linked,
+        bytes: stats.rendered_bytes,
+        previous,
         elapsed: started.elapsed(),
     }
 }

@@ -1,61 +1,235 @@
-//! Stage 4: pages → disk. Everything is written to a staging directory beside the output and
+//! Stage 4: pages → disk. Every file goes to a staging directory beside the output while the
+//! site renders (each rendering thread writes its own pages), and the staging directory is
 //! swapped in only when every file is on disk, so a failed build never leaves half a site.
+//!
+//! A file whose bytes did not change since the previous build is not written again: it is
+//! hard-linked from the previous output, which costs a directory entry instead of a new inode
+//! and its blocks, and keeps its modification time for upload tools. The previous tree is
+//! moved aside by the swap and handed back to the caller to remove, so that the command line
+//! can remove it off the critical path.
 
+use std::collections::HashMap;
 use std::fs;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use crate::diagnostics::Diagnostic;
-use crate::render::OutputFile;
 
-/// Marks a directory as ours, so a mistyped `--out` never replaces someone's files.
+/// Marks a directory as ours, so a mistyped `--out` never replaces someone's files. It also
+/// holds the manifest: what each file was built from and what it holds.
 pub const MARKER: &str = ".generator-output";
+const MANIFEST_HEADER: &str = "generator-output 1";
 
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    guard_output(out)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| Diagnostic::io(&parent, &e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    remove_leftovers(&parent, &name);
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
+/// What one output file was made from (`inputs`, zero when not known) and holds (`bytes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub inputs: u128,
+    pub bytes: u128,
+}
 
-    let staged = stage(&staging, files);
-    if let Err(e) = staged {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+pub fn hash_bytes(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// The new site being written beside the output.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    aside: PathBuf,
+    /// The previous build's manifest, when the output holds one.
+    previous: HashMap<String, Fingerprint>,
+    written: Mutex<Vec<(String, Fingerprint)>>,
+    committed: bool,
+}
+
+/// What a build did to each file, for its report.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteCounts {
+    pub written: usize,
+    pub linked: usize,
+}
+
+impl Staging {
+    /// Checks the output is ours, clears what killed builds left, and opens the staging
+    /// directory.
+    pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
+        guard_output(out)?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| Diagnostic::io(&parent, &e))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        remove_leftovers(&parent, &name);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let aside = parent.join(format!(".{name}.previous-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
+        let previous = fs::read_to_string(out.join(MARKER))
+            .map(|text| parse_manifest(&text))
+            .unwrap_or_default();
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            aside,
+            previous,
+            written: Mutex::new(Vec::new()),
+            committed: false,
+        })
     }
-    if out.exists() && exchange(&staging, out).is_ok() {
-        // One atomic step: `out` is the new site, `staging` the previous one.
-        let _ = fs::remove_dir_all(&staging);
-        return Ok(());
+
+    /// The previous build's file at `path` when it was made from the same inputs: the caller
+    /// need not render it again, [`Staging::keep`] reuses it.
+    pub fn unchanged_inputs(&self, path: &str, inputs: u128) -> Option<Fingerprint> {
+        self.previous
+            .get(path)
+            .copied()
+            .filter(|previous| inputs != 0 && previous.inputs == inputs)
     }
-    // No atomic exchange here (another OS, or a file system without it): two renames, with an
-    // instant between them when `out` does not exist.
-    let had_previous = out.exists();
-    if had_previous {
-        if let Err(e) = fs::rename(out, &previous) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(Diagnostic::io(out, &e));
+
+    /// Reuses the previous build's file as it is. False when it cannot be linked (gone, or a
+    /// file system without hard links): the caller renders it then.
+    pub fn keep(&self, path: &str, fingerprint: Fingerprint) -> Result<bool, Diagnostic> {
+        let target = self.target(path)?;
+        if self.link_previous(path, &target) {
+            self.record(path, fingerprint);
+            return Ok(true);
         }
+        Ok(false)
     }
-    if let Err(e) = fs::rename(&staging, out) {
+
+    /// Puts one file in the new site.
+    pub fn put(&self, path: &str, bytes: &[u8], inputs: u128) -> Result<WriteCounts, Diagnostic> {
+        let target = self.target(path)?;
+        let fingerprint = Fingerprint {
+            inputs,
+            bytes: hash_bytes(bytes),
+        };
+        let same_bytes = self.previous.get(path).is_some_and(|p| p.bytes == fingerprint.bytes);
+        let counts = if same_bytes && self.link_previous(path, &target) {
+            WriteCounts { written: 0, linked: 1 }
+        } else {
+            fs::write(&target, bytes).map_err(|e| Diagnostic::io(&target, &e))?;
+            WriteCounts { written: 1, linked: 0 }
+        };
+        self.record(path, fingerprint);
+        Ok(counts)
+    }
+
+    /// Writes the manifest and swaps the new site in. Returns the previous site, moved aside,
+    /// for the caller to remove ([`remove_previous`]).
+    pub fn commit(mut self) -> Result<Option<PathBuf>, Diagnostic> {
+        let mut written = std::mem::take(&mut *self.written.lock().unwrap_or_else(PoisonError::into_inner));
+        written.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut manifest = String::with_capacity(written.len() * 90);
+        manifest.push_str(MANIFEST_HEADER);
+        manifest.push('\n');
+        for (path, f) in &written {
+            manifest.push_str(&format!("{:032x} {:032x} {path}\n", f.inputs, f.bytes));
+        }
+        let marker = self.dir.join(MARKER);
+        fs::write(&marker, manifest).map_err(|e| Diagnostic::io(&marker, &e))?;
+
+        let out = self.out.clone();
+        if out.exists() && exchange(&self.dir, &out).is_ok() {
+            // One atomic step: `out` is the new site, the staging directory the previous one.
+            self.committed = true;
+            return match fs::rename(&self.dir, &self.aside) {
+                Ok(()) => Ok(Some(self.aside.clone())),
+                Err(_) => Ok(Some(self.dir.clone())),
+            };
+        }
+        // No atomic exchange here (another OS, or a file system without it): two renames, with
+        // an instant between them when `out` does not exist.
+        let had_previous = out.exists();
         if had_previous {
-            let _ = fs::rename(&previous, out);
+            fs::rename(&out, &self.aside).map_err(|e| Diagnostic::io(&out, &e))?;
         }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(Diagnostic::io(out, &e));
+        if let Err(e) = fs::rename(&self.dir, &out) {
+            if had_previous {
+                let _ = fs::rename(&self.aside, &out);
+            }
+            return Err(Diagnostic::io(&out, &e));
+        }
+        self.committed = true;
+        Ok(had_previous.then(|| self.aside.clone()))
     }
-    if had_previous {
-        let _ = fs::remove_dir_all(&previous);
+
+    /// The staging path for `path`, its directory created; refuses paths leaving the site.
+    fn target(&self, path: &str) -> Result<PathBuf, Diagnostic> {
+        if path.split('/').any(|part| part == ".." || part == "." || part.is_empty()) || path == MARKER {
+            return Err(Diagnostic::new(path, "出力先の外には書き込めません"));
+        }
+        let target = self.dir.join(path);
+        if let Some((directory, _)) = path.rsplit_once('/') {
+            let directory = self.dir.join(directory);
+            // Nearly every directory holds one page: try once, and build parents only when
+            // the first try says they are missing.
+            match fs::create_dir(&directory) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+                Err(_) => fs::create_dir_all(&directory).map_err(|e| Diagnostic::io(&directory, &e))?,
+            }
+        }
+        Ok(target)
     }
-    Ok(())
+
+    fn link_previous(&self, path: &str, target: &Path) -> bool {
+        self.previous.contains_key(path) && fs::hard_link(self.out.join(path), target).is_ok()
+    }
+
+    fn record(&self, path: &str, fingerprint: Fingerprint) {
+        self.written
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((path.to_string(), fingerprint));
+    }
+}
+
+impl Drop for Staging {
+    /// A build that did not commit leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn parse_manifest(text: &str) -> HashMap<String, Fingerprint> {
+    let mut lines = text.lines();
+    if lines.next() != Some(MANIFEST_HEADER) {
+        return HashMap::new();
+    }
+    lines
+        .filter_map(|line| {
+            let (inputs, rest) = line.split_once(' ')?;
+            let (bytes, path) = rest.split_once(' ')?;
+            Some((
+                path.to_string(),
+                Fingerprint {
+                    inputs: u128::from_str_radix(inputs, 16).ok()?,
+                    bytes: u128::from_str_radix(bytes, 16).ok()?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Removes a previous site that [`Staging::commit`] moved aside — only a directory named as
+/// commit names them and marked as ours, so a wrong path can never delete someone's files.
+pub fn remove_previous(path: &Path) -> Result<(), Diagnostic> {
+    let named_by_us = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .is_some_and(|n| n.starts_with('.') && (n.contains(".previous-") || n.contains(".staging-")));
+    if !named_by_us || !path.join(MARKER).is_file() {
+        return Err(Diagnostic::new(path, "生成器が退避した以前の出力ではないため削除しません"));
+    }
+    fs::remove_dir_all(path).map_err(|e| Diagnostic::io(path, &e))
 }
 
 /// Swaps two directories in one step (`renameat2(RENAME_EXCHANGE)`), where the OS has it.
@@ -94,22 +268,6 @@ fn process_is_running(pid: u32) -> bool {
         // Without /proc, keep what may belong to a running build.
         true
     }
-}
-
-fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    fs::create_dir_all(staging).map_err(|e| Diagnostic::io(staging, &e))?;
-    fs::write(staging.join(MARKER), b"").map_err(|e| Diagnostic::io(staging, &e))?;
-    for file in files {
-        if file.path.split('/').any(|part| part == ".." || part.is_empty()) {
-            return Err(Diagnostic::new(&file.path, "出力先の外には書き込めません"));
-        }
-        let path = staging.join(&file.path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| Diagnostic::io(dir, &e))?;
-        }
-        fs::write(&path, &file.bytes).map_err(|e| Diagnostic::io(&path, &e))?;
-    }
-    Ok(())
 }
 
 fn guard_output(out: &Path) -> Result<(), Diagnostic> {

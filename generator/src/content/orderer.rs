@@ -96,7 +96,7 @@ impl Orderer {
 }
 
 /// What kind of public body the orderer is; decides how it is named and filed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrdererKind {
     #[serde(rename = "市町村")]
     Municipality,

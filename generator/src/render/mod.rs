@@ -1,6 +1,7 @@
-//! Stage 3: domain → pages. Orderer pages render in parallel; everything is kept in memory until
-//! the whole site rendered, so a failure writes nothing.
+//! Stage 3: domain → pages. Orderer pages render in parallel and go to a [`Sink`] as soon as
+//! each is rendered (a build's staging directory, swapped in only when everything rendered).
 
+mod listing;
 mod phrases;
 mod qr;
 mod sections;
@@ -21,22 +22,6 @@ use phrases::LineBreaker;
 pub use qr::{qr_for_url, QrView};
 pub use templates::{section_environment, Templates, REQUIRED_TEMPLATES, SENTENCES_TEMPLATE};
 pub use views::{DateView, PaperView, RuleView, SiteLinks, StepView, TargetGroup, TargetView};
-
-/// One file of the built site, relative to the output directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-impl OutputFile {
-    fn text(path: impl Into<String>, text: String) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            bytes: text.into_bytes(),
-        }
-    }
-}
 
 /// What an orderer's page, the index, the feed and open data know of one orderer, relative to
 /// the build date.
@@ -131,14 +116,35 @@ fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sent
     })
 }
 
-/// Renders the whole site into memory.
-pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -> Result<Vec<OutputFile>, Diagnostics> {
+/// Where rendered files go: the staging directory of a build, or nowhere for `check`. Called
+/// from the rendering threads, so each page is written as soon as it is rendered and the site
+/// is never held in memory whole.
+pub trait Sink: Sync {
+    /// Reuses the previous build's file at `path` if it was made from the same `inputs`;
+    /// true when it did, and the page need not be rendered.
+    fn reuse(&self, path: &str, inputs: u128) -> Result<bool, Diagnostic>;
+    /// Puts a rendered file; `inputs` fingerprints what it was made from (0: not tracked).
+    fn put(&self, path: &str, bytes: &[u8], inputs: u128) -> Result<(), Diagnostic>;
+}
+
+/// What a render produced.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RenderStats {
+    pub files: usize,
+    /// Files rendered (the rest were the previous build's, made from the same inputs).
+    pub rendered: usize,
+    pub rendered_bytes: usize,
+}
+
+/// Renders the whole site into `sink`: orderer pages in parallel, each handed to the sink by
+/// the thread that rendered it, then the pages that list every orderer.
+pub fn render_site(
+    content: &Content,
+    templates: &Templates,
+    today: NaiveDate,
+    sink: &dyn Sink,
+) -> Result<RenderStats, Diagnostics> {
     let site = &content.site;
-    let summaries: Vec<OrdererSummary<'_>> = content
-        .orderers
-        .iter()
-        .filter_map(|o| OrdererSummary::new(o, today))
-        .collect();
     let section_list: Vec<_> = content.sections.values().collect();
     let section_env = section_environment(&section_list)?;
     let root = root_path(&site.base_url);
@@ -158,21 +164,42 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
         site => Serde(site),
         links => Serde(&links),
         build_date => Serde(&build_date),
+        qr => Serde(&qr),
     };
 
-    let breaker = line_breaker(content, &summaries);
-    let rendered: Vec<Result<(OutputFile, Sentences), Vec<Diagnostic>>> = summaries
+    let breaker = line_breaker(content);
+    let shared_inputs = SharedInputs::new(content, templates, today, &breaker);
+    // A summary lives only while its page renders: a large site is not held twice.
+    let rendered: Vec<Result<(Vec<FeedEntry>, Option<usize>), Vec<Diagnostic>>> = content
+        .orderers
         .par_iter()
-        .map(|summary| render_orderer(summary, content, templates, &section_env, &globals, &qr, &breaker))
+        .filter_map(|o| OrdererSummary::new(o, today))
+        .map(|summary| {
+            let page = PageJob {
+                content,
+                templates,
+                section_env: &section_env,
+                globals: &globals,
+                breaker: &breaker,
+            };
+            let (sentences, rendered) = page.render_into(&summary, &shared_inputs, sink)?;
+            Ok((feed_entries(&summary, &sentences, today), rendered))
+        })
         .collect();
     let mut errors = Diagnostics::default();
-    let mut files = Vec::with_capacity(summaries.len() + 10);
-    let mut all_sentences = Vec::with_capacity(summaries.len());
+    let mut stats = RenderStats::default();
+    let mut feed = Vec::new();
+    let mut listed = 0;
     for result in rendered {
         match result {
-            Ok((file, sentences)) => {
-                files.push(file);
-                all_sentences.push(sentences);
+            Ok((entries, rendered_bytes)) => {
+                listed += 1;
+                feed.extend(entries);
+                stats.files += 1;
+                if let Some(bytes) = rendered_bytes {
+                    stats.rendered += 1;
+                    stats.rendered_bytes += bytes;
+                }
             }
             Err(found) => errors.extend(found),
         }
@@ -186,15 +213,17 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
         return Err(errors);
     }
 
-    let prefectures = group_by_prefecture(&summaries);
-    let feed = feed_entries(&summaries, &all_sentences, today);
+    // Newest first.
+    feed.sort_by(|a, b| b.date.iso.cmp(&a.date.iso).then_with(|| a.id.cmp(&b.id)));
+    let listed = listed + feed.len();
+    let feed_updated = feed.first().map(|e| e.date.iso.clone()).unwrap_or_else(|| build_date.iso.clone());
     let site_context = context! {
         ..globals.clone(),
         ..context! {
-            prefectures => Serde(&prefectures),
-            orderers => Serde(&summaries),
-            feed_entries => Serde(&feed),
-            feed_updated => feed.first().map(|e| e.date.iso.clone()).unwrap_or_else(|| build_date.iso.clone()),
+            prefectures => listing::prefecture_groups(&content.orderers, today),
+            orderers => listing::all_listed(&content.orderers, today),
+            feed_updated => feed_updated,
+            feed_entries => Value::from_object(listing::LazyList(feed)),
         }
     };
     let verify_page = format!("{VERIFY_PATH}index.html");
@@ -206,101 +235,183 @@ pub fn render_site(content: &Content, templates: &Templates, today: NaiveDate) -
         ("sitemap.xml", "sitemap.xml"),
         ("robots.txt", "robots.txt"),
     ];
-    // An external verification service replaces this site's own page.
-    for (name, output) in pages
-        .into_iter()
+    // An external verification service replaces this site's own page. The listing pages are
+    // independent of each other: one thread each.
+    let listing: Vec<Result<usize, Diagnostic>> = pages
+        .into_par_iter()
         .filter(|(name, _)| *name != "verify.html" || !links.verification_external)
-    {
-        match templates.render(name, site_context.clone()) {
-            Ok(text) if output.ends_with(".html") => files.push(OutputFile::text(output, breaker.apply(&text))),
-            Ok(text) => files.push(OutputFile::text(output, text)),
+        .map(|(name, output)| {
+            let text = templates.render_listing(name, site_context.clone(), listed)?;
+            let text = if output.ends_with(".html") {
+                breaker.apply(&text)
+            } else {
+                text
+            };
+            sink.put(output, text.as_bytes(), 0)?;
+            Ok(text.len())
+        })
+        .chain(rayon::iter::once(
+            open_data(&content.orderers, today, &site.base_url)
+                .map_err(|e| Diagnostic::new("municipalities.json", e))
+                .and_then(|json| sink.put("municipalities.json", json.as_bytes(), 0).map(|()| json.len())),
+        ))
+        .chain(templates.assets.par_iter().map(|(path, bytes)| {
+            sink.put(path, bytes, 0)?;
+            Ok(bytes.len())
+        }))
+        .collect();
+    for result in listing {
+        match result {
+            Ok(bytes) => {
+                stats.files += 1;
+                stats.rendered += 1;
+                stats.rendered_bytes += bytes;
+            }
             Err(e) => errors.push(e),
         }
     }
-    match open_data(&summaries, &site.base_url) {
-        Ok(json) => files.push(OutputFile::text("municipalities.json", json)),
-        Err(e) => errors.push(Diagnostic::new("municipalities.json", e)),
-    }
-    for (path, bytes) in &templates.assets {
-        files.push(OutputFile {
-            path: path.clone(),
-            bytes: bytes.clone(),
-        });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    errors.into_result(files)
+    errors.into_result(stats)
 }
 
-fn render_orderer(
-    summary: &OrdererSummary<'_>,
-    content: &Content,
-    templates: &Templates,
-    section_env: &minijinja::Environment<'static>,
-    globals: &Value,
-    qr: &QrView,
-    breaker: &LineBreaker,
-) -> Result<(OutputFile, Sentences), Vec<Diagnostic>> {
-    let o = summary.o;
-    let sentences = sentences(summary, templates).map_err(|e| vec![e])?;
-    let placeholders = context! {
-        ..globals.clone(),
-        ..context! {
-        name => &o.name,
-        full_name => &summary.full_name,
-        start_date => &summary.start.text,
-        started => summary.start.passed,
-        headline_kinds => Serde(&summary.headline_kinds),
-        kinds_canonical => Serde(&summary.kinds_canonical),
-        step3 => Serde(&summary.step3),
-        step4 => Serde(&summary.step4),
-        printouts_refused => o.printouts_refused,
-        documents => Serde(&o.submission.documents),
-        ..Value::from(Serde(&sentences))
-        }
-    };
-    let mut errors = Vec::new();
-    let html_sections = sections::render_sections(section_env, content, &placeholders).unwrap_or_else(|found| {
-        errors.extend(found);
-        Default::default()
-    });
-    let mut questions = sections::render_questions(section_env, content, &placeholders).unwrap_or_else(|e| {
-        errors.push(e);
-        Vec::new()
-    });
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    questions.extend(
-        o.extra_qa
-            .iter()
-            .map(|qa| sections::question_view(&qa.question, &qa.answer)),
-    );
+/// What every orderer page is made from besides its orderer: the program, the build date,
+/// every template, shared text, the site's settings, the glossary and the names kept whole.
+/// A page whose orderer and these are unchanged is the previous build's page.
+struct SharedInputs {
+    hash: Option<u128>,
+}
 
-    let page_url = format!("{}{}/", content.site.base_url, o.slug);
-    let context = context! {
-        ..globals.clone(),
-        ..context! {
-            summary => Serde(summary),
-            o => Serde(o),
-            sentences => Serde(&sentences),
-            sections => Serde(&html_sections),
-            questions => Serde(&questions),
-            page_url => &page_url,
-            faq_jsonld => faq_json_ld(&questions, &page_url),
-            qr => Serde(qr),
+impl SharedInputs {
+    fn new(content: &Content, templates: &Templates, today: NaiveDate, breaker: &LineBreaker) -> SharedInputs {
+        // The program is an input too: a new generator may render the same content otherwise.
+        let Some(program) = std::env::current_exe().ok().and_then(|exe| std::fs::read(exe).ok()) else {
+            return SharedInputs { hash: None };
+        };
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut feed = |bytes: &[u8]| {
+            hasher.update(&(bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        feed(&program);
+        feed(today.to_string().as_bytes());
+        for (path, source) in &templates.sources {
+            feed(path.to_string_lossy().as_bytes());
+            feed(source.as_bytes());
         }
-    };
-    templates
-        .render("orderer.html", context)
-        .map(|html| {
-            let page = OutputFile::text(format!("{}/index.html", o.slug), breaker.apply(&html));
-            (page, sentences)
-        })
-        .map_err(|e| vec![e])
+        for (name, section) in &content.sections {
+            feed(name.as_bytes());
+            feed(section.source.as_bytes());
+        }
+        let Ok(site) = serde_json::to_vec(&content.site) else {
+            return SharedInputs { hash: None };
+        };
+        feed(&site);
+        feed(format!("{:?}", content.glossary).as_bytes());
+        feed(breaker.fingerprint().to_le_bytes().as_slice());
+        let hash = hasher.digest128();
+        SharedInputs { hash: Some(hash) }
+    }
+
+    /// The fingerprint of one orderer's page, or 0 (never reused) when it cannot be known.
+    fn page(&self, summary: &OrdererSummary<'_>) -> u128 {
+        let (Some(shared), Ok(own)) = (self.hash, serde_json::to_vec(summary)) else {
+            return 0;
+        };
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&shared.to_le_bytes());
+        hasher.update(&own);
+        hasher.digest128()
+    }
+}
+
+/// What rendering one orderer's page needs from the whole site.
+struct PageJob<'a> {
+    content: &'a Content,
+    templates: &'a Templates,
+    section_env: &'a minijinja::Environment<'static>,
+    globals: &'a Value,
+    breaker: &'a LineBreaker,
+}
+
+impl PageJob<'_> {
+    /// Renders one orderer's page into the sink, unless the previous build's page was made
+    /// from the same inputs. Returns the orderer's sentences (the feed uses them) and the size
+    /// of the page if it was rendered.
+    fn render_into(
+        &self,
+        summary: &OrdererSummary<'_>,
+        shared: &SharedInputs,
+        sink: &dyn Sink,
+    ) -> Result<(Sentences, Option<usize>), Vec<Diagnostic>> {
+        let sentences = sentences(summary, self.templates).map_err(|e| vec![e])?;
+        let path = format!("{}/index.html", summary.o.slug);
+        let inputs = shared.page(summary);
+        if sink.reuse(&path, inputs).map_err(|e| vec![e])? {
+            return Ok((sentences, None));
+        }
+        let html = self.render(summary, &sentences)?;
+        sink.put(&path, html.as_bytes(), inputs).map_err(|e| vec![e])?;
+        Ok((sentences, Some(html.len())))
+    }
+
+    fn render(&self, summary: &OrdererSummary<'_>, sentences: &Sentences) -> Result<String, Vec<Diagnostic>> {
+        let o = summary.o;
+        let content = self.content;
+        let placeholders = context! {
+            ..self.globals.clone(),
+            ..context! {
+            name => &o.name,
+            full_name => &summary.full_name,
+            start_date => &summary.start.text,
+            started => summary.start.passed,
+            headline_kinds => Serde(&summary.headline_kinds),
+            kinds_canonical => Serde(&summary.kinds_canonical),
+            step3 => Serde(&summary.step3),
+            step4 => Serde(&summary.step4),
+            printouts_refused => o.printouts_refused,
+            documents => Serde(&o.submission.documents),
+            ..Value::from(Serde(sentences))
+            }
+        };
+        let mut errors = Vec::new();
+        let html_sections = sections::render_sections(self.section_env, content, &placeholders).unwrap_or_else(|found| {
+            errors.extend(found);
+            Default::default()
+        });
+        let mut questions = sections::render_questions(self.section_env, content, &placeholders).unwrap_or_else(|e| {
+            errors.push(e);
+            Vec::new()
+        });
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        questions.extend(
+            o.extra_qa
+                .iter()
+                .map(|qa| sections::question_view(&qa.question, &qa.answer)),
+        );
+
+        let page_url = format!("{}{}/", content.site.base_url, o.slug);
+        let context = context! {
+            ..self.globals.clone(),
+            ..context! {
+                summary => Serde(summary),
+                o => Serde(o),
+                sentences => Serde(sentences),
+                sections => Serde(&html_sections),
+                questions => Serde(&questions),
+                page_url => &page_url,
+                faq_jsonld => faq_json_ld(&questions, &page_url),
+            }
+        };
+        self.templates
+            .render("orderer.html", context)
+            .map(|html| self.breaker.apply(&html))
+            .map_err(|e| vec![e])
+    }
 }
 
 /// Names the pages show that must never break across lines: the site's and every orderer's.
-fn line_breaker(content: &Content, summaries: &[OrdererSummary<'_>]) -> LineBreaker {
+fn line_breaker(content: &Content) -> LineBreaker {
     let site = &content.site;
     let names = [
         &site.title,
@@ -314,8 +425,8 @@ fn line_breaker(content: &Content, summaries: &[OrdererSummary<'_>]) -> LineBrea
     ]
     .into_iter()
     .cloned();
-    let orderers = summaries.iter().flat_map(|s| {
-        [Some(s.full_name.clone()), Some(s.o.name.clone()), s.o.parent.clone()]
+    let orderers = content.orderers.iter().flat_map(|o| {
+        [Some(o.full_name()), Some(o.name.clone()), o.parent.clone()]
             .into_iter()
             .flatten()
     });
@@ -353,27 +464,6 @@ fn faq_json_ld(questions: &[sections::QuestionView], url: &str) -> String {
     document.to_string().replace("</", "<\\/").replace("<!--", "<\\!--")
 }
 
-#[derive(Debug, Serialize)]
-struct PrefectureGroup<'a> {
-    name: &'a str,
-    orderers: Vec<&'a OrdererSummary<'a>>,
-}
-
-/// Summaries are ordered by prefecture number (JIS order), so groups come out in that order.
-fn group_by_prefecture<'a>(summaries: &'a [OrdererSummary<'a>]) -> Vec<PrefectureGroup<'a>> {
-    let mut groups: Vec<PrefectureGroup<'a>> = Vec::new();
-    for summary in summaries {
-        match groups.last_mut() {
-            Some(group) if group.name == summary.o.prefecture => group.orderers.push(summary),
-            _ => groups.push(PrefectureGroup {
-                name: &summary.o.prefecture,
-                orderers: vec![summary],
-            }),
-        }
-    }
-    groups
-}
-
 /// A dated event in content that has happened by the build date. The feed template words it.
 #[derive(Debug, Clone, Serialize)]
 struct FeedEntry {
@@ -389,50 +479,50 @@ struct FeedEntry {
     summary: String,
 }
 
-/// Newest first: starts, categories and kinds added later, the end of paper — only what has
-/// happened by the build date, only from dates the content gives.
-fn feed_entries(summaries: &[OrdererSummary<'_>], sentences: &[Sentences], today: NaiveDate) -> Vec<FeedEntry> {
+/// One orderer's events — its start, categories and kinds added later, the end of paper —
+/// only what has happened by the build date, only from dates the content gives.
+fn feed_entries(s: &OrdererSummary<'_>, text: &Sentences, today: NaiveDate) -> Vec<FeedEntry> {
     let mut entries = Vec::new();
-    for (s, text) in summaries.iter().zip(sentences) {
-        let entry = |event: &'static str, date: Date, categories: Vec<String>, kind: Option<GuaranteeKind>| FeedEntry {
-            id: format!("{}/{}/{}", s.o.slug, date.iso(), event),
-            event,
-            date: DateView::new(date, today),
-            full_name: s.full_name.clone(),
-            slug: s.o.slug.clone(),
-            categories,
-            kind,
-            summary: text.targets_sentence.clone(),
-        };
-        let Some(start) = s.o.start_date() else { continue };
-        let mut dates: Vec<Date> = s.o.targets.iter().map(|t| t.from).collect();
-        dates.sort();
-        dates.dedup();
-        for date in dates.into_iter().filter(|d| d.0 <= today) {
-            let categories =
-                s.o.targets
-                    .iter()
-                    .filter(|t| t.from == date)
-                    .map(|t| t.category.clone())
-                    .collect();
-            let event = if date == start { "start" } else { "categories" };
-            entries.push(entry(event, date, categories, None));
-        }
-        for target in &s.o.targets {
-            for later in target.kind_starts.iter().filter(|k| k.from.0 <= today) {
-                entries.push(entry(
-                    "kind",
-                    later.from,
-                    vec![target.category.clone()],
-                    Some(later.kind),
-                ));
-            }
-        }
-        if let Some(until) = s.o.paper.as_ref().and_then(|p| p.until).filter(|d| d.0 < today) {
-            entries.push(entry("paper_end", until, Vec::new(), None));
+    let entry = |event: &'static str, date: Date, categories: Vec<String>, kind: Option<GuaranteeKind>| FeedEntry {
+        id: format!("{}/{}/{}", s.o.slug, date.iso(), event),
+        event,
+        date: DateView::new(date, today),
+        full_name: s.full_name.clone(),
+        slug: s.o.slug.clone(),
+        categories,
+        kind,
+        summary: text.targets_sentence.clone(),
+    };
+    let Some(start) = s.o.start_date() else {
+        return entries;
+    };
+    let mut dates: Vec<Date> = s.o.targets.iter().map(|t| t.from).collect();
+    dates.sort();
+    dates.dedup();
+    for date in dates.into_iter().filter(|d| d.0 <= today) {
+        let categories = s
+            .o
+            .targets
+            .iter()
+            .filter(|t| t.from == date)
+            .map(|t| t.category.clone())
+            .collect();
+        let event = if date == start { "start" } else { "categories" };
+        entries.push(entry(event, date, categories, None));
+    }
+    for target in &s.o.targets {
+        for later in target.kind_starts.iter().filter(|k| k.from.0 <= today) {
+            entries.push(entry(
+                "kind",
+                later.from,
+                vec![target.category.clone()],
+                Some(later.kind),
+            ));
         }
     }
-    entries.sort_by(|a, b| b.date.iso.cmp(&a.date.iso).then_with(|| a.id.cmp(&b.id)));
+    if let Some(until) = s.o.paper.as_ref().and_then(|p| p.until).filter(|d| d.0 < today) {
+        entries.push(entry("paper_end", until, Vec::new(), None));
+    }
     entries
 }
 
@@ -449,19 +539,52 @@ struct OpenDataRecord<'a> {
     url: String,
 }
 
-fn open_data(summaries: &[OrdererSummary<'_>], base_url: &str) -> Result<String, String> {
-    let records: Vec<OpenDataRecord<'_>> = summaries
-        .iter()
-        .map(|s| OpenDataRecord {
+/// Every listed orderer's record, each made only when it is written.
+struct OpenData<'a> {
+    orderers: &'a [Orderer],
+    today: NaiveDate,
+    base_url: &'a str,
+}
+
+/// One record: the summary it borrows from lives as long as the record is written.
+struct OpenDataItem<'a> {
+    summary: OrdererSummary<'a>,
+    base_url: &'a str,
+}
+
+impl Serialize for OpenData<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.orderers.iter().filter_map(|o| {
+            Some(OpenDataItem {
+                summary: OrdererSummary::new(o, self.today)?,
+                base_url: self.base_url,
+            })
+        }))
+    }
+}
+
+impl Serialize for OpenDataItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let s = &self.summary;
+        OpenDataRecord {
             orderer: s.o,
             full_name: &s.full_name,
             start_date: &s.start.iso,
             started: s.start.passed,
             submission_rules: &s.rules,
-            url: format!("{base_url}{}/", s.o.slug),
-        })
-        .collect();
-    serde_json::to_string_pretty(&records)
+            url: format!("{}{}/", self.base_url, s.o.slug),
+        }
+        .serialize(serializer)
+    }
+}
+
+fn open_data(orderers: &[Orderer], today: NaiveDate, base_url: &str) -> Result<String, String> {
+    let data = OpenData {
+        orderers,
+        today,
+        base_url,
+    };
+    serde_json::to_string_pretty(&data)
         .map(|mut s| {
             s.push('\n');
             s

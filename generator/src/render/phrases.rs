@@ -47,6 +47,13 @@ impl LineBreaker {
         }
     }
 
+    /// Identifies the names kept whole: pages cut with other names may differ.
+    pub fn fingerprint(&self) -> u128 {
+        let mut names: Vec<&str> = self.keep_whole.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        xxhash_rust::xxh3::xxh3_128(names.join("\n").as_bytes())
+    }
+
     /// The page with `<wbr>` between the phrases of every text in its body.
     pub fn apply(&self, html: &str) -> String {
         let mut out = String::with_capacity(html.len() + html.len() / 8);

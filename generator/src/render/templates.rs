@@ -121,6 +121,16 @@ impl Templates {
             .map_err(|e| template_error(&self.dir, &e))
     }
 
+    /// A page that lists `items` things (the index, the feed, the sitemap): its budget grows
+    /// with the list, so a site of any size builds while a loop inside the loop still stops.
+    pub fn render_listing(&self, name: &str, context: minijinja::Value, items: usize) -> Result<String, Diagnostic> {
+        let mut env = self.env.clone();
+        env.set_fuel(Some(listing_fuel(items)));
+        env.get_template(name)
+            .and_then(|t| t.render(context))
+            .map_err(|e| template_error(&self.dir, &e))
+    }
+
     /// Calls macros of one template, each with its arguments, and returns their output in order.
     pub fn call_macros(&self, template: &str, calls: &[(&str, Vec<Value>)]) -> Result<Vec<String>, Diagnostic> {
         let error = |e: minijinja::Error| template_error(&self.dir, &e);
@@ -173,6 +183,14 @@ fn escape_markup(text: &str) -> String {
 /// a loop inside a loop in shared text stops here instead of hanging the build.
 pub const RENDER_FUEL: u64 = 2_000_000;
 
+/// What a listing page may spend on each thing it lists: a row of the index costs about a
+/// hundred instructions, so one loop over every orderer fits and a loop inside it does not.
+pub const FUEL_PER_LISTED_ITEM: u64 = 2_000;
+
+pub fn listing_fuel(items: usize) -> u64 {
+    RENDER_FUEL.saturating_add(FUEL_PER_LISTED_ITEM.saturating_mul(items as u64))
+}
+
 fn strict_environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -204,7 +222,9 @@ pub fn template_error(dir: &Path, error: &minijinja::Error) -> Diagnostic {
             "{{ }} の中の名前を確認してください。使える名前は README.md の「Add an orderer」の末尾にあります",
         ),
         minijinja::ErrorKind::OutOfFuel => (
-            format!("処理量の上限（{RENDER_FUEL} 命令）を超えました"),
+            format!(
+                "処理量の上限（{RENDER_FUEL} 命令、一覧のページは 1 件につき {FUEL_PER_LISTED_ITEM} 命令を加算）を超えました"
+            ),
             "繰り返し（{% for %}）が多すぎないか、入れ子になっていないか確認してください",
         ),
         minijinja::ErrorKind::SyntaxError => (
