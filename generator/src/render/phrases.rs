@@ -7,8 +7,10 @@
 //! (`white-space: nowrap`) where they hold a character a browser would still break after (a
 //! hyphen, a parenthesis).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
 /// Elements whose text is not prose, or where `<wbr>` is not allowed.
 const SKIPPED_ELEMENTS: &[&str] = &["head", "script", "style", "svg", "textarea", "pre", "code", "title"];
@@ -22,36 +24,36 @@ const CACHED_CLAUSES: usize = 8192;
 /// Phrases that must never break across lines, and the texts already cut (pages repeat the
 /// same shared text for every orderer).
 pub struct LineBreaker {
-    keep_whole: HashSet<String>,
-    /// The byte lengths of the names in `keep_whole`, longest first, and the characters they
-    /// start with: a name is looked up only where one can start (pages hold thousands of
-    /// names on a large site; trying each at every character would cost more than the rest).
-    lengths: Vec<usize>,
-    first_chars: HashSet<char>,
+    keep_whole: Vec<String>,
+    /// The names as one automaton: the longest name starting at a position is found in one
+    /// pass over its characters, however many thousands of names a large site has.
+    names: Option<AhoCorasick>,
     cache: Mutex<HashMap<String, Vec<usize>>>,
 }
 
 impl LineBreaker {
     /// `keep_whole`: names as the pages show them (longest match wins).
     pub fn new(keep_whole: impl IntoIterator<Item = String>) -> LineBreaker {
-        let keep_whole: HashSet<String> = keep_whole.into_iter().filter(|p| p.chars().count() > 1).collect();
-        let mut lengths: Vec<usize> = keep_whole.iter().map(String::len).collect();
-        lengths.sort_unstable_by(|a, b| b.cmp(a));
-        lengths.dedup();
-        let first_chars = keep_whole.iter().filter_map(|p| p.chars().next()).collect();
+        let mut keep_whole: Vec<String> = keep_whole.into_iter().filter(|p| p.chars().count() > 1).collect();
+        keep_whole.sort_unstable();
+        keep_whole.dedup();
+        // Without it (an automaton too large to build) names are not kept whole, and BudouX
+        // alone decides: pages stay correct, only less tidy.
+        let names = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .build(&keep_whole)
+            .ok();
         LineBreaker {
             keep_whole,
-            lengths,
-            first_chars,
+            names,
             cache: Mutex::new(HashMap::new()),
         }
     }
 
     /// Identifies the names kept whole: pages cut with other names may differ.
     pub fn fingerprint(&self) -> u128 {
-        let mut names: Vec<&str> = self.keep_whole.iter().map(String::as_str).collect();
-        names.sort_unstable();
-        xxhash_rust::xxh3::xxh3_128(names.join("\n").as_bytes())
+        xxhash_rust::xxh3::xxh3_128(self.keep_whole.join("\n").as_bytes())
     }
 
     /// The page with `<wbr>` between the phrases of every text in its body.
@@ -174,14 +176,8 @@ impl LineBreaker {
 
     /// The longest name `text` starts with.
     fn name_at<'t>(&self, text: &'t str) -> Option<&'t str> {
-        if !text.chars().next().is_some_and(|c| self.first_chars.contains(&c)) {
-            return None;
-        }
-        self.lengths
-            .iter()
-            .filter(|&&len| len <= text.len() && text.is_char_boundary(len))
-            .map(|&len| &text[..len])
-            .find(|candidate| self.keep_whole.contains(*candidate))
+        let found = self.names.as_ref()?.find(Input::new(text).anchored(Anchored::Yes))?;
+        text.get(..found.end())
     }
 
     /// Byte ranges no break may fall inside, in order and not overlapping: entities, names,
@@ -202,7 +198,7 @@ impl LineBreaker {
                 quoted_len(rest).map(|len| (len, breakable(&rest[bracket..len - bracket])))
             } else {
                 let len = rest
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || "-_./:@".contains(c)))
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '@')))
                     .unwrap_or(rest.len());
                 (len > 1).then_some((len, false))
             };
