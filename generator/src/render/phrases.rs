@@ -20,6 +20,8 @@ const LONGEST_QUOTED_TERM: usize = 16;
 const PLACEHOLDER: &str = "某";
 /// Clauses remembered across pages, so that memory stays bounded on large sites.
 const CACHED_CLAUSES: usize = 8192;
+/// Whole texts remembered: the first ones met, which on a large site are the shared ones.
+const CACHED_TEXTS: usize = 8192;
 
 /// Phrases that must never break across lines, and the texts already cut (pages repeat the
 /// same shared text for every orderer).
@@ -29,6 +31,8 @@ pub struct LineBreaker {
     /// pass over its characters, however many thousands of names a large site has.
     names: Option<AhoCorasick>,
     cache: Mutex<HashMap<String, Vec<usize>>>,
+    /// Whole texts already cut, and how they were cut.
+    texts: Mutex<HashMap<String, String>>,
 }
 
 impl LineBreaker {
@@ -48,6 +52,7 @@ impl LineBreaker {
             keep_whole,
             names,
             cache: Mutex::new(HashMap::new()),
+            texts: Mutex::new(HashMap::new()),
         }
     }
 
@@ -86,12 +91,27 @@ impl LineBreaker {
                 if skipping.is_some() || !text.chars().any(is_japanese) {
                     out.push_str(text);
                 } else {
-                    out.push_str(&self.cut(text));
+                    self.cut_into(text, &mut out);
                 }
                 rest = &rest[end..];
             }
         }
         out
+    }
+
+    /// Most texts are the same on every orderer's page (shared text without a name in it):
+    /// each is cut once.
+    fn cut_into(&self, text: &str, out: &mut String) {
+        if let Some(cut) = self.texts.lock().unwrap_or_else(PoisonError::into_inner).get(text) {
+            out.push_str(cut);
+            return;
+        }
+        let cut = self.cut(text);
+        out.push_str(&cut);
+        let mut texts = self.texts.lock().unwrap_or_else(PoisonError::into_inner);
+        if texts.len() < CACHED_TEXTS {
+            texts.insert(text.to_string(), cut);
+        }
     }
 
     fn cut(&self, text: &str) -> String {
