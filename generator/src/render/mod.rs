@@ -283,7 +283,8 @@ struct SharedInputs {
 impl SharedInputs {
     fn new(content: &Content, templates: &Templates, today: NaiveDate, breaker: &LineBreaker) -> SharedInputs {
         // The program is an input too: a new generator may render the same content otherwise.
-        let Some(program) = std::env::current_exe().ok().and_then(|exe| std::fs::read(exe).ok()) else {
+        // A rebuilt or replaced binary is a new file: its identity and time tell it apart.
+        let Some(program) = program_identity() else {
             return SharedInputs { hash: None };
         };
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -291,7 +292,7 @@ impl SharedInputs {
             hasher.update(&(bytes.len() as u64).to_le_bytes());
             hasher.update(bytes);
         };
-        feed(&program);
+        feed(program.as_bytes());
         feed(today.to_string().as_bytes());
         for (path, source) in &templates.sources {
             feed(path.to_string_lossy().as_bytes());
@@ -313,14 +314,39 @@ impl SharedInputs {
 
     /// The fingerprint of one orderer's page, or 0 (never reused) when it cannot be known.
     fn page(&self, summary: &OrdererSummary<'_>) -> u128 {
-        let (Some(shared), Ok(own)) = (self.hash, serde_json::to_vec(summary)) else {
-            return 0;
-        };
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        hasher.update(&shared.to_le_bytes());
-        hasher.update(&own);
-        hasher.digest128()
+        let Some(shared) = self.hash else { return 0 };
+        let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+        hasher.0.update(&shared.to_le_bytes());
+        match serde_json::to_writer(&mut hasher, summary) {
+            Ok(()) => hasher.0.digest128(),
+            Err(_) => 0,
+        }
     }
+}
+
+/// Serializes straight into the hash, without the bytes in between.
+struct HashWriter(xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The running program's file: path, size, inode and modification time.
+fn program_identity() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let metadata = std::fs::metadata(&exe).ok()?;
+    let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some(format!("{} {} {inode} {}", exe.display(), metadata.len(), modified.as_nanos()))
 }
 
 /// What rendering one orderer's page needs from the whole site.
@@ -391,11 +417,14 @@ impl PageJob<'_> {
         );
 
         let page_url = format!("{}{}/", content.site.base_url, o.slug);
+        // `o` is the summary's own: converted once.
+        let summary_value = Value::from(Serde(summary));
+        let o_value = summary_value.get_attr("o").unwrap_or_else(|_| Value::from(Serde(o)));
         let context = context! {
             ..self.globals.clone(),
             ..context! {
-                summary => Serde(summary),
-                o => Serde(o),
+                summary => summary_value,
+                o => o_value,
                 sentences => Serde(sentences),
                 sections => Serde(&html_sections),
                 questions => Serde(&questions),
