@@ -353,6 +353,11 @@ def main():
         sys.exit("hugo is needed: apt-get install hugo")
     subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "generator"], cwd=ROOT, check=True)
     places = {"disk": os.path.join(ROOT, "target", "bench-generator"), "tmpfs": "/dev/shm/bench-generator"}
+    # The benchmark runs its own copy: a rebuild meanwhile would change the program, and with it
+    # every page's fingerprint.
+    global GENERATOR
+    os.makedirs(places["disk"], exist_ok=True)
+    GENERATOR = shutil.copy2(GENERATOR, os.path.join(places["disk"], "generator"))
     hugo_version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
     print(f"generator vs hugo {hugo_version}; {os.cpu_count()} cores; median of {args.runs} alternating runs "
           "(min–max wall); CPU = user + sys; RSS = peak")

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::content::{
-    lint_glossary, LocalGovCode, prefecture_name, prefecture_number, GlossaryEntry, GuaranteeKind, Orderer, OrdererKind, SiteConfig,
-    SubmissionMethod,
+    lint_glossary, prefecture_name, prefecture_number, GlossaryEntry, GuaranteeKind, LocalGovCode, Orderer,
+    OrdererKind, SiteConfig, SubmissionMethod,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::wareki;
@@ -141,13 +141,16 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
             .find(|first| *first != loaded.path.as_path());
         if let Some(first_path) = twin {
             errors.push(
-                Diagnostic::new(&loaded.path, format!("発注者「{}」のファイルが二つあります", o.full_name()))
-                    .at(loaded.name_at)
-                    .field("name")
-                    .hint(format!(
-                        "{} と同じ発注者です。どちらか一方のファイルにまとめてください",
-                        first_path.display()
-                    )),
+                Diagnostic::new(
+                    &loaded.path,
+                    format!("発注者「{}」のファイルが二つあります", o.full_name()),
+                )
+                .at(loaded.name_at)
+                .field("name")
+                .hint(format!(
+                    "{} と同じ発注者です。どちらか一方のファイルにまとめてください",
+                    first_path.display()
+                )),
             );
         }
     }
@@ -165,7 +168,6 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
         None => Err(errors),
     }
 }
-
 
 /// One orderer's file as loaded, with where its `name` is, for an error found across files.
 struct LoadedOrderer {

@@ -13,6 +13,7 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
 
 use crate::diagnostics::Diagnostic;
 
@@ -39,6 +40,9 @@ pub struct Staging {
     aside: PathBuf,
     /// The previous build's manifest, when the output holds one.
     previous: HashMap<String, Fingerprint>,
+    /// When the previous manifest was written: a file changed after it (by hand) is not the
+    /// file the manifest describes, and is never kept.
+    previous_written: Option<SystemTime>,
     written: Mutex<Vec<(String, Fingerprint)>>,
     committed: bool,
 }
@@ -69,14 +73,17 @@ impl Staging {
         let aside = parent.join(format!(".{name}.previous-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
-        let previous = fs::read_to_string(out.join(MARKER))
+        let marker = out.join(MARKER);
+        let previous = fs::read_to_string(&marker)
             .map(|text| parse_manifest(&text))
             .unwrap_or_default();
+        let previous_written = fs::metadata(&marker).and_then(|m| m.modified()).ok();
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
             aside,
             previous,
+            previous_written,
             written: Mutex::new(Vec::new()),
             committed: false,
         })
@@ -161,7 +168,11 @@ impl Staging {
 
     /// The staging path for `path`, its directory created; refuses paths leaving the site.
     fn target(&self, path: &str) -> Result<PathBuf, Diagnostic> {
-        if path.split('/').any(|part| part == ".." || part == "." || part.is_empty()) || path == MARKER {
+        if path
+            .split('/')
+            .any(|part| part == ".." || part == "." || part.is_empty())
+            || path == MARKER
+        {
             return Err(Diagnostic::new(path, "出力先の外には書き込めません"));
         }
         let target = self.dir.join(path);
@@ -179,7 +190,14 @@ impl Staging {
     }
 
     fn link_previous(&self, path: &str, target: &Path) -> bool {
-        self.previous.contains_key(path) && fs::hard_link(self.out.join(path), target).is_ok()
+        let (Some(written), true) = (self.previous_written, self.previous.contains_key(path)) else {
+            return false;
+        };
+        let source = self.out.join(path);
+        let untouched = fs::symlink_metadata(&source)
+            .and_then(|m| Ok(m.is_file() && m.modified()? <= written))
+            .unwrap_or(false);
+        untouched && fs::hard_link(&source, target).is_ok()
     }
 
     fn record(&self, path: &str, fingerprint: Fingerprint) {
@@ -227,7 +245,10 @@ pub fn remove_previous(path: &Path) -> Result<(), Diagnostic> {
         .map(|n| n.to_string_lossy())
         .is_some_and(|n| n.starts_with('.') && (n.contains(".previous-") || n.contains(".staging-")));
     if !named_by_us || !path.join(MARKER).is_file() {
-        return Err(Diagnostic::new(path, "生成器が退避した以前の出力ではないため削除しません"));
+        return Err(Diagnostic::new(
+            path,
+            "生成器が退避した以前の出力ではないため削除しません",
+        ));
     }
     fs::remove_dir_all(path).map_err(|e| Diagnostic::io(path, &e))
 }

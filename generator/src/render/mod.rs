@@ -216,7 +216,10 @@ pub fn render_site(
     // Newest first.
     feed.sort_by(|a, b| b.date.iso.cmp(&a.date.iso).then_with(|| a.id.cmp(&b.id)));
     let listed = listed + feed.len();
-    let feed_updated = feed.first().map(|e| e.date.iso.clone()).unwrap_or_else(|| build_date.iso.clone());
+    let feed_updated = feed
+        .first()
+        .map(|e| e.date.iso.clone())
+        .unwrap_or_else(|| build_date.iso.clone());
     let site_context = context! {
         ..globals.clone(),
         ..context! {
@@ -346,7 +349,12 @@ fn program_identity() -> Option<String> {
     let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
     #[cfg(not(unix))]
     let inode = 0;
-    Some(format!("{} {} {inode} {}", exe.display(), metadata.len(), modified.as_nanos()))
+    Some(format!(
+        "{} {} {inode} {}",
+        exe.display(),
+        metadata.len(),
+        modified.as_nanos()
+    ))
 }
 
 /// What rendering one orderer's page needs from the whole site.
@@ -399,10 +407,11 @@ impl PageJob<'_> {
             }
         };
         let mut errors = Vec::new();
-        let html_sections = sections::render_sections(self.section_env, content, &placeholders).unwrap_or_else(|found| {
-            errors.extend(found);
-            Default::default()
-        });
+        let html_sections =
+            sections::render_sections(self.section_env, content, &placeholders).unwrap_or_else(|found| {
+                errors.extend(found);
+                Default::default()
+            });
         let mut questions = sections::render_questions(self.section_env, content, &placeholders).unwrap_or_else(|e| {
             errors.push(e);
             Vec::new()
@@ -529,13 +538,12 @@ fn feed_entries(s: &OrdererSummary<'_>, text: &Sentences, today: NaiveDate) -> V
     dates.sort();
     dates.dedup();
     for date in dates.into_iter().filter(|d| d.0 <= today) {
-        let categories = s
-            .o
-            .targets
-            .iter()
-            .filter(|t| t.from == date)
-            .map(|t| t.category.clone())
-            .collect();
+        let categories =
+            s.o.targets
+                .iter()
+                .filter(|t| t.from == date)
+                .map(|t| t.category.clone())
+                .collect();
         let event = if date == start { "start" } else { "categories" };
         entries.push(entry(event, date, categories, None));
     }

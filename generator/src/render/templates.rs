@@ -296,3 +296,38 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, erro
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn templates(source: &str) -> Templates {
+        let mut env = strict_environment();
+        env.add_template_owned("list.xml", source.to_string()).unwrap();
+        Templates {
+            env,
+            dir: PathBuf::from("templates"),
+            assets: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_listing_page_may_list_any_number_of_items_but_not_loop_inside_the_loop() {
+        let many: Vec<usize> = (0..400_000).collect();
+        let context = minijinja::context! { items => many };
+        let one_loop = templates("{% for i in items %}<url>{{ i }}</url>{% endfor %}");
+        // The fixed budget of an orderer page is too small for 400,000 rows …
+        assert!(one_loop.render("list.xml", context.clone()).is_err());
+        // … the listing budget grows with them.
+        let page = one_loop.render_listing("list.xml", context, 400_000).unwrap();
+        assert_eq!(page.matches("<url>").count(), 400_000);
+        // A loop inside the loop still stops, with the error an editor can act on.
+        let some: Vec<usize> = (0..3_000).collect();
+        let nested = templates("{% for i in items %}{% for j in items %}x{% endfor %}{% endfor %}");
+        let error = nested
+            .render_listing("list.xml", minijinja::context! { items => some }, 3_000)
+            .unwrap_err();
+        assert!(error.message.contains("処理量の上限"), "{error:?}");
+    }
+}

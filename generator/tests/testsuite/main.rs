@@ -3,6 +3,7 @@
 mod bad_input;
 mod build;
 mod hostile;
+mod incremental;
 mod mutations;
 mod pages;
 mod patterns;

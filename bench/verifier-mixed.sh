@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `verifier serve` (embedded store, release) under a mixed load, as orderers and an attacker
+# together would make it: of every 10 requests, 8 correct look-ups, 1 wrong key and 1 number
+# never seen before, each failing request from an address of its own (X-Forwarded-For behind
+# one trusted proxy), so every failure takes the full path (hash, counters, audit) instead of
+# a cheap 429. One wrk run; the server's RSS every 5 s; status counts at the end.
+# Usage: bash bench/verifier-mixed.sh [seconds, default 30] [connections, default 64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+connections=${2:-64}
+source bench/verifier-server.sh
+scripts=$(mktemp -d)
+sampler=
+trap 'kill $server 2>/dev/null || true; [ -z "$sampler" ] || kill $sampler 2>/dev/null || true; rm -rf "$scripts"' EXIT
+start_verifier VERIFIER_TRUSTED_PROXY_HOPS=1 VERIFIER_SLOW_DOWN_MS=0 RUST_LOG=error
+
+cat > "$scripts/mixed.lua" <<'LUA'
+local counter = 0
+local threads = {}
+setup = function(thread)
+  thread:set("base", math.random(0, 2^20))
+  table.insert(threads, thread)
+end
+statuses = {}
+response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
+done = function()
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + count end
+  end
+  local parts = {}
+  for status, count in pairs(total) do table.insert(parts, status .. ": " .. count) end
+  table.sort(parts)
+  io.write("statuses " .. table.concat(parts, ", ") .. "\n")
+end
+local good = '{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}'
+local wrong = '{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KA"}'
+request = function()
+  counter = counter + 1
+  local n = base * 100000 + counter
+  local ip = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+  local slot = counter % 10
+  local body = good
+  if slot == 8 then
+    body = wrong
+  elseif slot == 9 then
+    body = string.format('{"certificate_number":"W%012d","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}', n)
+  else
+    ip = string.format("192.0.2.%d", counter % 200 + 1)
+  end
+  return wrk.format("POST", "/api/verify", {["Content-Type"] = "application/json", ["X-Forwarded-For"] = ip}, body)
+end
+LUA
+
+rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$server/status"; }
+echo "RSS before: $(rss) MiB"
+( while sleep 5; do echo "RSS: $(rss) MiB"; done ) &
+sampler=$!
+out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$scripts/mixed.lua" "http://127.0.0.1:$port/api/verify" 2>&1)
+kill $sampler 2>/dev/null || true
+sampler=
+printf 'mixed: %s req/s  p50 %s  p99 %s\n' "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+  "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+grep '^statuses' <<<"$out"
+echo "RSS after: $(rss) MiB"
+echo "(wrk -t2 -c$connections -d${seconds}s on $(nproc) cores; server and load generator share them)"
