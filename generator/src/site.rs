@@ -9,7 +9,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{load_content, Content};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::render::{render_site, RenderStats, Sink, Templates};
+use crate::render::{render_site, RenderStats, Sink, StreamedWrite, Templates};
 use crate::write::{remove_previous, Staging};
 
 #[derive(Debug, Clone)]
@@ -89,6 +89,24 @@ impl Sink for Discard {
     fn put(&self, _path: &str, _bytes: &[u8], _inputs: u128) -> Result<(), Diagnostic> {
         Ok(())
     }
+    fn put_streamed(&self, _path: &str, write: &mut StreamedWrite<'_>) -> Result<usize, Diagnostic> {
+        let mut counted = Counted(0);
+        write(&mut counted)?;
+        Ok(counted.0)
+    }
+}
+
+/// Counts what would have been written.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A build writes into its staging directory.
@@ -108,6 +126,11 @@ impl Sink for StagingSink<'_> {
         let counts = self.staging.put(path, bytes, inputs)?;
         self.linked.fetch_add(counts.linked, Ordering::Relaxed);
         Ok(())
+    }
+    fn put_streamed(&self, path: &str, write: &mut StreamedWrite<'_>) -> Result<usize, Diagnostic> {
+        let (size, counts) = self.staging.put_streamed(path, write)?;
+        self.linked.fetch_add(counts.linked, Ordering::Relaxed);
+        Ok(size)
     }
 }
 

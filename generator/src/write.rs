@@ -10,12 +10,13 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::ErrorKind;
+use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::SystemTime;
 
 use crate::diagnostics::Diagnostic;
+use crate::render::StreamedWrite;
 
 /// Marks a directory as ours, so a mistyped `--out` never replaces someone's files. It also
 /// holds the manifest: what each file was built from and what it holds.
@@ -127,6 +128,45 @@ impl Staging {
         Ok(counts)
     }
 
+    /// Puts one file written piece by piece through a buffer; returns its size. A failure to
+    /// write is reported on the file, whatever the writer's caller made of it. When the bytes
+    /// turn out unchanged, the file becomes a link to the previous one, as in [`Staging::put`].
+    pub fn put_streamed(&self, path: &str, write: &mut StreamedWrite<'_>) -> Result<(usize, WriteCounts), Diagnostic> {
+        let target = self.target(path)?;
+        let file = fs::File::create(&target).map_err(|e| Diagnostic::io(&target, &e))?;
+        let mut out = HashingWriter {
+            inner: BufWriter::with_capacity(1 << 16, file),
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            written: 0,
+            failed: None,
+        };
+        let result = write(&mut out).and_then(|()| out.flush().map_err(|e| Diagnostic::io(&target, &e)));
+        if let Some(e) = out.failed.take() {
+            return Err(Diagnostic::io(&target, &e));
+        }
+        result?;
+        let fingerprint = Fingerprint {
+            inputs: 0,
+            bytes: out.hasher.digest128(),
+        };
+        let same_bytes = self.previous.get(path).is_some_and(|p| p.bytes == fingerprint.bytes);
+        // Linked beside the new file, then renamed over it: the file is there at every instant.
+        let beside = target.with_extension("previous-link");
+        let linked = same_bytes
+            && self.link_previous(path, &beside)
+            && (fs::rename(&beside, &target).is_ok() || {
+                let _ = fs::remove_file(&beside);
+                false
+            });
+        self.record(path, fingerprint);
+        let counts = if linked {
+            WriteCounts { written: 0, linked: 1 }
+        } else {
+            WriteCounts { written: 1, linked: 0 }
+        };
+        Ok((out.written, counts))
+    }
+
     /// Writes the manifest and swaps the new site in. Returns the previous site, moved aside,
     /// for the caller to remove ([`remove_previous`]).
     pub fn commit(mut self) -> Result<Option<PathBuf>, Diagnostic> {
@@ -214,6 +254,34 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// Passes bytes on, hashing and counting them, and keeps the first write error.
+struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    written: usize,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self.inner.write(bytes) {
+            Ok(n) => {
+                self.hasher.update(&bytes[..n]);
+                self.written += n;
+                Ok(n)
+            }
+            Err(e) => {
+                let kind = e.kind();
+                self.failed.get_or_insert(e);
+                Err(kind.into())
+            }
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

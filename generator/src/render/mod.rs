@@ -125,7 +125,13 @@ pub trait Sink: Sync {
     fn reuse(&self, path: &str, inputs: u128) -> Result<bool, Diagnostic>;
     /// Puts a rendered file; `inputs` fingerprints what it was made from (0: not tracked).
     fn put(&self, path: &str, bytes: &[u8], inputs: u128) -> Result<(), Diagnostic>;
+    /// Puts a file that `write` writes piece by piece (the large lists: never held whole in
+    /// memory); returns its size.
+    fn put_streamed(&self, path: &str, write: &mut StreamedWrite<'_>) -> Result<usize, Diagnostic>;
 }
+
+/// Writes one file's content to the writer it is given.
+pub type StreamedWrite<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic> + 'a;
 
 /// What a render produced.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -244,20 +250,22 @@ pub fn render_site(
         .into_par_iter()
         .filter(|(name, _)| *name != "verify.html" || !links.verification_external)
         .map(|(name, output)| {
-            let text = templates.render_listing(name, site_context.clone(), listed)?;
-            let text = if output.ends_with(".html") {
-                breaker.apply(&text)
+            if output.ends_with(".html") {
+                // Line breaking reads a page whole.
+                let text = breaker.apply(&templates.render_listing(name, site_context.clone(), listed)?);
+                sink.put(output, text.as_bytes(), 0)?;
+                Ok(text.len())
             } else {
-                text
-            };
-            sink.put(output, text.as_bytes(), 0)?;
-            Ok(text.len())
+                sink.put_streamed(output, &mut |out| {
+                    templates.render_listing_to(name, site_context.clone(), listed, out)
+                })
+            }
         })
-        .chain(rayon::iter::once(
-            open_data(&content.orderers, today, &site.base_url)
-                .map_err(|e| Diagnostic::new("municipalities.json", e))
-                .and_then(|json| sink.put("municipalities.json", json.as_bytes(), 0).map(|()| json.len())),
-        ))
+        .chain(rayon::iter::once("municipalities.json").map(|output| {
+            sink.put_streamed(output, &mut |out| {
+                open_data(&content.orderers, today, &site.base_url, out)
+            })
+        }))
         .chain(templates.assets.par_iter().map(|(path, bytes)| {
             sink.put(path, bytes, 0)?;
             Ok(bytes.len())
@@ -615,16 +623,19 @@ impl Serialize for OpenDataItem<'_> {
     }
 }
 
-fn open_data(orderers: &[Orderer], today: NaiveDate, base_url: &str) -> Result<String, String> {
+fn open_data(
+    orderers: &[Orderer],
+    today: NaiveDate,
+    base_url: &str,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Diagnostic> {
     let data = OpenData {
         orderers,
         today,
         base_url,
     };
-    serde_json::to_string_pretty(&data)
-        .map(|mut s| {
-            s.push('\n');
-            s
-        })
-        .map_err(|e| e.to_string())
+    serde_json::to_writer_pretty(&mut *out, &data)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .map_err(|e| Diagnostic::new("municipalities.json", e.to_string()))
 }

@@ -131,6 +131,22 @@ impl Templates {
             .map_err(|e| template_error(&self.dir, &e))
     }
 
+    /// [`Templates::render_listing`] written piece by piece to `out`: a feed or a sitemap of
+    /// tens of thousands of entries is never held in memory whole.
+    pub fn render_listing_to(
+        &self,
+        name: &str,
+        context: minijinja::Value,
+        items: usize,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Diagnostic> {
+        let mut env = self.env.clone();
+        env.set_fuel(Some(listing_fuel(items)));
+        env.get_template(name)
+            .and_then(|t| t.render_captured_to(context, out).map(|_| ()))
+            .map_err(|e| template_error(&self.dir, &e))
+    }
+
     /// Calls macros of one template, each with its arguments, and returns their output in order.
     pub fn call_macros(&self, template: &str, calls: &[(&str, Vec<Value>)]) -> Result<Vec<String>, Diagnostic> {
         let error = |e: minijinja::Error| template_error(&self.dir, &e);
