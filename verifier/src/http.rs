@@ -19,6 +19,7 @@ use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::certificate::Certificate;
 use crate::normalize::{parse_key, CertificateNumber, FieldError, KEY_FIELD, NUMBER_FIELD};
 use crate::service::{Outcome, Verifier};
 use crate::store::CertificateStore;
@@ -232,6 +233,13 @@ fn string_field<'a>(value: &'a Option<Value>, field: &'static str, label: &str) 
     }
 }
 
+/// The answer to a verified look-up, serialized straight from the certificate.
+#[derive(serde::Serialize)]
+struct VerifiedAnswer<'a> {
+    status: &'static str,
+    certificate: &'a Certificate,
+}
+
 async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     if !is_json(&parts.headers) {
@@ -305,9 +313,11 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
         Err(elapsed) => Err(elapsed),
     };
     match answer {
-        Ok(Ok(Outcome::Verified(certificate))) => {
-            Json(json!({ "status": "verified", "certificate": &*certificate })).into_response()
-        }
+        Ok(Ok(Outcome::Verified(certificate))) => Json(VerifiedAnswer {
+            status: "verified",
+            certificate: &certificate,
+        })
+        .into_response(),
         Ok(Ok(Outcome::Refused)) => error(StatusCode::NOT_FOUND, "not_verified", REFUSAL_MESSAGE, None),
         Ok(Ok(Outcome::Locked { retry_after })) => {
             let minutes = retry_after.div_ceil(60);
