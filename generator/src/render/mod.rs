@@ -133,6 +133,10 @@ pub trait Sink: Sync {
 /// Writes one file's content to the writer it is given.
 pub type StreamedWrite<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic> + 'a;
 
+/// One orderer's page rendered (its size; none when the previous build's was kept) and its
+/// events for the feed.
+type RenderedPage = (Vec<FeedEntry>, Option<usize>);
+
 /// What a render produced.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct RenderStats {
@@ -176,7 +180,7 @@ pub fn render_site(
     let breaker = line_breaker(content);
     let shared_inputs = SharedInputs::new(content, templates, today, &breaker);
     // A summary lives only while its page renders: a large site is not held twice.
-    let rendered: Vec<Result<(Vec<FeedEntry>, Option<usize>), Vec<Diagnostic>>> = content
+    let rendered: Vec<Result<RenderedPage, Vec<Diagnostic>>> = content
         .orderers
         .par_iter()
         .filter_map(|o| OrdererSummary::new(o, today))
