@@ -21,34 +21,15 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-Forwarded-For"] = "192.0.2.1"
 wrk.body = '{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}'
 LUA
-cat > "$scripts/enumerate.lua" <<'LUA'
--- Every request: a number never seen and an address never seen (a /32 out of 10.0.0.0/8).
-local counter = 0
-local threads = {}
-setup = function(thread)
-  thread:set("base", math.random(0, 2^20))
-  table.insert(threads, thread)
-end
-statuses = {}
-response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
-done = function()
-  local total = {}
-  for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + count end
-  end
-  local parts = {}
-  for status, count in pairs(total) do table.insert(parts, status .. ": " .. count) end
-  table.sort(parts)
-  io.write("  statuses: " .. table.concat(parts, ", ") .. "\n")
-end
+{ cat bench/fresh-callers.lua; cat <<'LUA'
+-- Every request: a number never seen and an address never seen.
 request = function()
-  counter = counter + 1
-  local n = base * 100000 + counter
-  local ip = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+  local n, ip = fresh()
   local body = string.format('{"certificate_number":"W%012d","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}', n)
   return wrk.format("POST", "/api/verify", {["Content-Type"] = "application/json", ["X-Forwarded-For"] = ip}, body)
 end
 LUA
+} > "$scripts/enumerate.lua"
 
 measure() { # label: 5 s of the correct look-up
   local out
@@ -68,7 +49,7 @@ sampler=$!
 out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$scripts/enumerate.lua" "http://127.0.0.1:$port/api/verify" 2>&1)
 kill $sampler 2>/dev/null || true
 printf '  enumeration: %s req/s, p99 %s\n' "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
-grep 'statuses:' <<<"$out" || true
+grep '^statuses' <<<"$out" | sed 's/^/  /' || true
 echo "== after the load"
 measure "right after"
 sleep 15

@@ -15,43 +15,24 @@ sampler=
 trap 'kill $server 2>/dev/null || true; [ -z "$sampler" ] || kill $sampler 2>/dev/null || true; rm -rf "$scripts"' EXIT
 start_verifier VERIFIER_TRUSTED_PROXY_HOPS=1 VERIFIER_SLOW_DOWN_MS=0 RUST_LOG=error
 
-cat > "$scripts/mixed.lua" <<'LUA'
-local counter = 0
-local threads = {}
-setup = function(thread)
-  thread:set("base", math.random(0, 2^20))
-  table.insert(threads, thread)
-end
-statuses = {}
-response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
-done = function()
-  local total = {}
-  for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + count end
-  end
-  local parts = {}
-  for status, count in pairs(total) do table.insert(parts, status .. ": " .. count) end
-  table.sort(parts)
-  io.write("statuses " .. table.concat(parts, ", ") .. "\n")
-end
+{ cat bench/fresh-callers.lua; cat <<'LUA'
 local good = '{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}'
 local wrong = '{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KA"}'
 request = function()
-  counter = counter + 1
-  local n = base * 100000 + counter
-  local ip = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
-  local slot = counter % 10
+  local n, ip, count = fresh()
+  local slot = count % 10
   local body = good
   if slot == 8 then
     body = wrong
   elseif slot == 9 then
     body = string.format('{"certificate_number":"W%012d","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}', n)
   else
-    ip = string.format("192.0.2.%d", counter % 200 + 1)
+    ip = string.format("192.0.2.%d", count % 200 + 1)
   end
   return wrk.format("POST", "/api/verify", {["Content-Type"] = "application/json", ["X-Forwarded-For"] = ip}, body)
 end
 LUA
+} > "$scripts/mixed.lua"
 
 rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$server/status"; }
 echo "RSS before: $(rss) MiB"
