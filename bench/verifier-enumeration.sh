@@ -10,9 +10,6 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 connections=${2:-64}
 source bench/verifier-server.sh
-scripts=$(mktemp -d)
-sampler=
-trap 'kill $server 2>/dev/null || true; [ -z "$sampler" ] || kill $sampler 2>/dev/null || true; rm -rf "$scripts"' EXIT
 start_verifier VERIFIER_TRUSTED_PROXY_HOPS=1 VERIFIER_SLOW_DOWN_MS=0 RUST_LOG=error
 
 cat > "$scripts/correct.lua" <<'LUA'
@@ -38,7 +35,6 @@ measure() { # label: 5 s of the correct look-up
     "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
     "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(rss)"
 }
-rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$server/status"; }
 
 echo "== correct look-up from one address (wrk -t1 -c8 -d5s), before the load"
 measure before

@@ -10,9 +10,6 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 connections=${2:-64}
 source bench/verifier-server.sh
-scripts=$(mktemp -d)
-sampler=
-trap 'kill $server 2>/dev/null || true; [ -z "$sampler" ] || kill $sampler 2>/dev/null || true; rm -rf "$scripts"' EXIT
 start_verifier VERIFIER_TRUSTED_PROXY_HOPS=1 VERIFIER_SLOW_DOWN_MS=0 RUST_LOG=error
 
 { cat bench/fresh-callers.lua; cat <<'LUA'
@@ -34,7 +31,6 @@ end
 LUA
 } > "$scripts/mixed.lua"
 
-rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$server/status"; }
 echo "RSS before: $(rss) MiB"
 ( while sleep 5; do echo "RSS: $(rss) MiB"; done ) &
 sampler=$!

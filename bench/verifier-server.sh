@@ -1,8 +1,13 @@
 # Sourced by the verifier benchmarks: checks for wrk, builds the release binary and starts
 # `verifier serve` on a free port with the environment given as arguments (NAME=value …).
-# Sets $port and $server; the caller stops the server in its own EXIT trap.
+# Sets $port and $server, and $scripts (a scratch folder for wrk's Lua); the server, a
+# background $sampler if the caller starts one, and the folder go at exit.
 server=
 port=
+sampler=
+scripts=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; [ -z "$sampler" ] || kill $sampler 2>/dev/null || true; rm -rf "$scripts"' EXIT
+rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$server/status"; }
 start_verifier() {
   command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
   cargo build --release --quiet -p verifier --bin verifier

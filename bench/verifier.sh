@@ -9,8 +9,6 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 connections=${2:-64}
 source bench/verifier-server.sh
-scripts=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$scripts"' EXIT
 # Every limit raised (per number and caller, per caller on any number, the number-wide slow-down).
 start_verifier VERIFIER_CALLER_FAILURES=1000000000 VERIFIER_CALLER_ANY_FAILURES=1000000000 \
   VERIFIER_NUMBER_FAILURES=1000000000 RUST_LOG=warn
