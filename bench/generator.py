@@ -290,14 +290,20 @@ def tree_size(path):
 
 
 def run(command):
-    """Wall seconds, CPU seconds (user + sys) and peak RSS (MiB) of one command."""
+    """Wall seconds, CPU seconds (user + sys) and peak RSS (MiB) of one command. The peak is read
+    by GNU time, which forks the command itself: a child forked from this script would report
+    the script's own memory (Linux carries the peak RSS across exec)."""
+    timed = ["/usr/bin/time", "-f", "%M"] + command if os.path.exists("/usr/bin/time") else command
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(timed, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
+    stderr = process.stderr.read().decode()
     if status != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        sys.exit(f"failed: {' '.join(command)}\n{stderr}")
+    last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+    peak_kib = int(last) if timed is not command and last.isdigit() else usage.ru_maxrss
+    return wall, usage.ru_utime + usage.ru_stime, peak_kib / 1024
 
 
 def wait_for_background_removal(parent):

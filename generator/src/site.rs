@@ -1,14 +1,13 @@
 //! The whole pipeline: load → validate → render → write.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{load_content, Content};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::render::{render_site, RenderStats, Sink, StreamedWrite, Templates};
 use crate::write::{remove_previous, Staging};
 
