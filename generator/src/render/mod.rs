@@ -82,7 +82,7 @@ struct Sentences {
 fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sentences, Diagnostic> {
     let o = Value::from(Serde(summary.o));
     let calls = [
-        ("targets_sentence", vec![o.clone(), Value::from(Serde(&summary.groups))]),
+        ("targets_sentence", targets_sentence_args(summary)),
         ("kinds_by_category", vec![Value::from(Serde(&summary.targets))]),
         (
             "submission_answer",
@@ -114,6 +114,19 @@ fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sent
         other_documents_sentence,
         submitted_documents,
     })
+}
+
+fn targets_sentence_args(summary: &OrdererSummary<'_>) -> Vec<Value> {
+    vec![Value::from(Serde(summary.o)), Value::from(Serde(&summary.groups))]
+}
+
+/// The one sentence the feed needs of an orderer whose page is kept as it was.
+fn feed_sentence(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<String, Diagnostic> {
+    let text = templates.call_macros(
+        SENTENCES_TEMPLATE,
+        &[("targets_sentence", targets_sentence_args(summary))],
+    )?;
+    Ok(text.into_iter().next().unwrap_or_default().trim().to_string())
 }
 
 /// Where rendered files go: the staging directory of a build, or nowhere for `check`. Called
@@ -192,8 +205,8 @@ pub fn render_site(
                 globals: &globals,
                 breaker: &breaker,
             };
-            let (sentences, rendered) = page.render_into(&summary, &shared_inputs, sink)?;
-            Ok((feed_entries(&summary, &sentences, today), rendered))
+            let (feed_text, rendered) = page.render_into(&summary, &shared_inputs, sink)?;
+            Ok((feed_entries(&summary, &feed_text, today), rendered))
         })
         .collect();
     let mut errors = Diagnostics::default();
@@ -380,23 +393,24 @@ struct PageJob<'a> {
 
 impl PageJob<'_> {
     /// Renders one orderer's page into the sink, unless the previous build's page was made
-    /// from the same inputs. Returns the orderer's sentences (the feed uses them) and the size
+    /// from the same inputs. Returns the sentence the feed says of the orderer and the size
     /// of the page if it was rendered.
     fn render_into(
         &self,
         summary: &OrdererSummary<'_>,
         shared: &SharedInputs,
         sink: &dyn Sink,
-    ) -> Result<(Sentences, Option<usize>), Vec<Diagnostic>> {
-        let sentences = sentences(summary, self.templates).map_err(|e| vec![e])?;
+    ) -> Result<(String, Option<usize>), Vec<Diagnostic>> {
         let path = format!("{}/index.html", summary.o.slug);
         let inputs = shared.page(summary);
         if sink.reuse(&path, inputs).map_err(|e| vec![e])? {
-            return Ok((sentences, None));
+            let feed_text = feed_sentence(summary, self.templates).map_err(|e| vec![e])?;
+            return Ok((feed_text, None));
         }
+        let sentences = sentences(summary, self.templates).map_err(|e| vec![e])?;
         let html = self.render(summary, &sentences)?;
         sink.put(&path, html.as_bytes(), inputs).map_err(|e| vec![e])?;
-        Ok((sentences, Some(html.len())))
+        Ok((sentences.targets_sentence, Some(html.len())))
     }
 
     fn render(&self, summary: &OrdererSummary<'_>, sentences: &Sentences) -> Result<String, Vec<Diagnostic>> {
@@ -531,7 +545,7 @@ struct FeedEntry {
 
 /// One orderer's events — its start, categories and kinds added later, the end of paper —
 /// only what has happened by the build date, only from dates the content gives.
-fn feed_entries(s: &OrdererSummary<'_>, text: &Sentences, today: NaiveDate) -> Vec<FeedEntry> {
+fn feed_entries(s: &OrdererSummary<'_>, summary_text: &str, today: NaiveDate) -> Vec<FeedEntry> {
     let mut entries = Vec::new();
     let entry = |event: &'static str, date: Date, categories: Vec<String>, kind: Option<GuaranteeKind>| FeedEntry {
         id: format!("{}/{}/{}", s.o.slug, date.iso(), event),
@@ -541,7 +555,7 @@ fn feed_entries(s: &OrdererSummary<'_>, text: &Sentences, today: NaiveDate) -> V
         slug: s.o.slug.clone(),
         categories,
         kind,
-        summary: text.targets_sentence.clone(),
+        summary: summary_text.to_string(),
     };
     let Some(start) = s.o.start_date() else {
         return entries;
