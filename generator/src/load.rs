@@ -145,7 +145,8 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
                     &loaded.path,
                     format!("発注者「{}」のファイルが二つあります", o.full_name()),
                 )
-                .at(loaded.name_at)
+                // Only on this error path is the file read again, to point at its line.
+                .at(read(&loaded.path).ok().and_then(|source| yaml::locate(&source, "name")))
                 .field("name")
                 .hint(format!(
                     "{} と同じ発注者です。どちらか一方のファイルにまとめてください",
@@ -169,11 +170,10 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
     }
 }
 
-/// One orderer's file as loaded, with where its `name` is, for an error found across files.
+/// One orderer's file as loaded, with its path, for an error found across files.
 struct LoadedOrderer {
     path: PathBuf,
     orderer: Orderer,
-    name_at: Option<(usize, usize)>,
 }
 
 /// Reads, lints, parses and validates one orderer's file; the source is dropped here, so a
@@ -192,8 +192,7 @@ fn load_orderer(path: PathBuf, glossary: &[GlossaryEntry]) -> (Option<LoadedOrde
         Ok(mut orderer) => {
             orderer.slug = stem(&path);
             errors.extend(validate(&orderer, &path, &source));
-            let name_at = yaml::locate(&source, "name");
-            (Some(LoadedOrderer { path, orderer, name_at }), errors)
+            (Some(LoadedOrderer { path, orderer }), errors)
         }
         Err(e) => {
             errors.extend(e);

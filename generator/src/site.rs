@@ -1,7 +1,6 @@
 //! The whole pipeline: load → validate → render → write.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -82,6 +81,9 @@ pub fn load(options: &BuildOptions) -> Result<(Content, Templates), Diagnostics>
 struct Discard;
 
 impl Sink for Discard {
+    fn tracks_inputs(&self) -> bool {
+        false
+    }
     fn reuse(&self, _path: &str, _inputs: u128) -> Result<bool, Diagnostic> {
         Ok(false)
     }
@@ -105,31 +107,6 @@ impl std::io::Write for Counted {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-/// A build writes into its staging directory.
-struct StagingSink<'a> {
-    staging: &'a Staging,
-    linked: AtomicUsize,
-}
-
-impl Sink for StagingSink<'_> {
-    fn reuse(&self, path: &str, inputs: u128) -> Result<bool, Diagnostic> {
-        match self.staging.unchanged_inputs(path, inputs) {
-            Some(fingerprint) => self.staging.keep(path, fingerprint),
-            None => Ok(false),
-        }
-    }
-    fn put(&self, path: &str, bytes: &[u8], inputs: u128) -> Result<(), Diagnostic> {
-        let counts = self.staging.put(path, bytes, inputs)?;
-        self.linked.fetch_add(counts.linked, Ordering::Relaxed);
-        Ok(())
-    }
-    fn put_streamed(&self, path: &str, write: &mut StreamedWrite<'_>) -> Result<usize, Diagnostic> {
-        let (size, counts) = self.staging.put_streamed(path, write)?;
-        self.linked.fetch_add(counts.linked, Ordering::Relaxed);
-        Ok(size)
     }
 }
 
@@ -158,12 +135,8 @@ pub fn build_keeping_previous(options: &BuildOptions) -> Result<BuildReport, Dia
     let started = Instant::now();
     let (content, templates) = load(options)?;
     let staging = Staging::begin(&options.out)?;
-    let sink = StagingSink {
-        staging: &staging,
-        linked: AtomicUsize::new(0),
-    };
-    let stats = render_site(&content, &templates, options.date, &sink)?;
-    let linked = sink.linked.load(Ordering::Relaxed);
+    let stats = render_site(&content, &templates, options.date, &staging)?;
+    let linked = staging.linked();
     let previous = staging.commit()?;
     Ok(report(&content, stats, linked, previous, started))
 }

@@ -12,11 +12,12 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::SystemTime;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::StreamedWrite;
+use crate::render::{Sink, StreamedWrite};
 
 /// Marks a directory as ours, so a mistyped `--out` never replaces someone's files. It also
 /// holds the manifest: what each file was built from and what it holds.
@@ -30,10 +31,6 @@ pub struct Fingerprint {
     pub bytes: u128,
 }
 
-pub fn hash_bytes(bytes: &[u8]) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(bytes)
-}
-
 /// The new site being written beside the output.
 pub struct Staging {
     out: PathBuf,
@@ -45,14 +42,10 @@ pub struct Staging {
     /// file the manifest describes, and is never kept.
     previous_written: Option<SystemTime>,
     written: Mutex<Vec<(String, Fingerprint)>>,
+    /// Rendered files whose bytes were unchanged, linked instead of written (for the report;
+    /// pages reused without rendering are not among them).
+    linked: AtomicUsize,
     committed: bool,
-}
-
-/// What a build did to each file, for its report.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct WriteCounts {
-    pub written: usize,
-    pub linked: usize,
 }
 
 impl Staging {
@@ -86,85 +79,14 @@ impl Staging {
             previous,
             previous_written,
             written: Mutex::new(Vec::new()),
+            linked: AtomicUsize::new(0),
             committed: false,
         })
     }
 
-    /// The previous build's file at `path` when it was made from the same inputs: the caller
-    /// need not render it again, [`Staging::keep`] reuses it.
-    pub fn unchanged_inputs(&self, path: &str, inputs: u128) -> Option<Fingerprint> {
-        self.previous
-            .get(path)
-            .copied()
-            .filter(|previous| inputs != 0 && previous.inputs == inputs)
-    }
-
-    /// Reuses the previous build's file as it is. False when it cannot be linked (gone, or a
-    /// file system without hard links): the caller renders it then.
-    pub fn keep(&self, path: &str, fingerprint: Fingerprint) -> Result<bool, Diagnostic> {
-        let target = self.target(path)?;
-        if self.link_previous(path, &target) {
-            self.record(path, fingerprint);
-            return Ok(true);
-        }
-        Ok(false)
-    }
-
-    /// Puts one file in the new site.
-    pub fn put(&self, path: &str, bytes: &[u8], inputs: u128) -> Result<WriteCounts, Diagnostic> {
-        let target = self.target(path)?;
-        let fingerprint = Fingerprint {
-            inputs,
-            bytes: hash_bytes(bytes),
-        };
-        let same_bytes = self.previous.get(path).is_some_and(|p| p.bytes == fingerprint.bytes);
-        let counts = if same_bytes && self.link_previous(path, &target) {
-            WriteCounts { written: 0, linked: 1 }
-        } else {
-            fs::write(&target, bytes).map_err(|e| Diagnostic::io(&target, &e))?;
-            WriteCounts { written: 1, linked: 0 }
-        };
-        self.record(path, fingerprint);
-        Ok(counts)
-    }
-
-    /// Puts one file written piece by piece through a buffer; returns its size. A failure to
-    /// write is reported on the file, whatever the writer's caller made of it. When the bytes
-    /// turn out unchanged, the file becomes a link to the previous one, as in [`Staging::put`].
-    pub fn put_streamed(&self, path: &str, write: &mut StreamedWrite<'_>) -> Result<(usize, WriteCounts), Diagnostic> {
-        let target = self.target(path)?;
-        let file = fs::File::create(&target).map_err(|e| Diagnostic::io(&target, &e))?;
-        let mut out = HashingWriter {
-            inner: BufWriter::with_capacity(1 << 16, file),
-            hasher: xxhash_rust::xxh3::Xxh3::new(),
-            written: 0,
-            failed: None,
-        };
-        let result = write(&mut out).and_then(|()| out.flush().map_err(|e| Diagnostic::io(&target, &e)));
-        if let Some(e) = out.failed.take() {
-            return Err(Diagnostic::io(&target, &e));
-        }
-        result?;
-        let fingerprint = Fingerprint {
-            inputs: 0,
-            bytes: out.hasher.digest128(),
-        };
-        let same_bytes = self.previous.get(path).is_some_and(|p| p.bytes == fingerprint.bytes);
-        // Linked beside the new file, then renamed over it: the file is there at every instant.
-        let beside = target.with_extension("previous-link");
-        let linked = same_bytes
-            && self.link_previous(path, &beside)
-            && (fs::rename(&beside, &target).is_ok() || {
-                let _ = fs::remove_file(&beside);
-                false
-            });
-        self.record(path, fingerprint);
-        let counts = if linked {
-            WriteCounts { written: 0, linked: 1 }
-        } else {
-            WriteCounts { written: 1, linked: 0 }
-        };
-        Ok((out.written, counts))
+    /// How many rendered files turned out unchanged and were linked instead of written.
+    pub fn linked(&self) -> usize {
+        self.linked.load(Ordering::Relaxed)
     }
 
     /// Writes the manifest and swaps the new site in. Returns the previous site, moved aside,
@@ -229,6 +151,11 @@ impl Staging {
         Ok(target)
     }
 
+    /// Whether the previous build's file at `path` holds these bytes.
+    fn same_bytes(&self, path: &str, fingerprint: Fingerprint) -> bool {
+        self.previous.get(path).is_some_and(|p| p.bytes == fingerprint.bytes)
+    }
+
     fn link_previous(&self, path: &str, target: &Path) -> bool {
         let (Some(written), true) = (self.previous_written, self.previous.contains_key(path)) else {
             return false;
@@ -240,11 +167,87 @@ impl Staging {
         untouched && fs::hard_link(&source, target).is_ok()
     }
 
-    fn record(&self, path: &str, fingerprint: Fingerprint) {
+    /// Adds a file to the manifest; `rendered_and_linked` counts it for the report.
+    fn record(&self, path: &str, fingerprint: Fingerprint, rendered_and_linked: bool) {
+        if rendered_and_linked {
+            self.linked.fetch_add(1, Ordering::Relaxed);
+        }
         self.written
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push((path.to_string(), fingerprint));
+    }
+}
+
+/// A build's sink: every file goes to the staging directory, written or linked.
+impl Sink for Staging {
+    fn tracks_inputs(&self) -> bool {
+        true
+    }
+
+    /// Links the previous build's file when it was made from the same inputs. False when it
+    /// was not, or cannot be linked (gone, or a file system without hard links): the caller
+    /// renders it then.
+    fn reuse(&self, path: &str, inputs: u128) -> Result<bool, Diagnostic> {
+        let Some(previous) = self.previous.get(path).copied() else {
+            return Ok(false);
+        };
+        if inputs == 0 || previous.inputs != inputs {
+            return Ok(false);
+        }
+        let target = self.target(path)?;
+        let kept = self.link_previous(path, &target);
+        if kept {
+            self.record(path, previous, false);
+        }
+        Ok(kept)
+    }
+
+    fn put(&self, path: &str, bytes: &[u8], inputs: u128) -> Result<(), Diagnostic> {
+        let target = self.target(path)?;
+        let fingerprint = Fingerprint {
+            inputs,
+            bytes: xxhash_rust::xxh3::xxh3_128(bytes),
+        };
+        let linked = self.same_bytes(path, fingerprint) && self.link_previous(path, &target);
+        if !linked {
+            fs::write(&target, bytes).map_err(|e| Diagnostic::io(&target, &e))?;
+        }
+        self.record(path, fingerprint, linked);
+        Ok(())
+    }
+
+    /// Writes through a buffer, hashing as it goes; a failure to write is reported on the
+    /// file, whatever the writer's caller made of it. When the bytes turn out unchanged, the
+    /// file becomes a link to the previous one, as in [`Sink::put`].
+    fn put_streamed(&self, path: &str, write: &mut StreamedWrite<'_>) -> Result<usize, Diagnostic> {
+        let target = self.target(path)?;
+        let file = fs::File::create(&target).map_err(|e| Diagnostic::io(&target, &e))?;
+        let mut out = HashingWriter {
+            inner: BufWriter::with_capacity(1 << 16, file),
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            written: 0,
+            failed: None,
+        };
+        let result = write(&mut out).and_then(|()| out.flush().map_err(|e| Diagnostic::io(&target, &e)));
+        if let Some(e) = out.failed.take() {
+            return Err(Diagnostic::io(&target, &e));
+        }
+        result?;
+        let fingerprint = Fingerprint {
+            inputs: 0,
+            bytes: out.hasher.digest128(),
+        };
+        // Linked beside the new file, then renamed over it: the file is there at every instant.
+        let beside = target.with_extension("previous-link");
+        let linked = self.same_bytes(path, fingerprint)
+            && self.link_previous(path, &beside)
+            && (fs::rename(&beside, &target).is_ok() || {
+                let _ = fs::remove_file(&beside);
+                false
+            });
+        self.record(path, fingerprint, linked);
+        Ok(out.written)
     }
 }
 

@@ -133,6 +133,9 @@ fn feed_sentence(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<
 /// from the rendering threads, so each page is written as soon as it is rendered and the site
 /// is never held in memory whole.
 pub trait Sink: Sync {
+    /// Whether the sink keeps what files were made from: without it, pages are not
+    /// fingerprinted (`check` keeps nothing).
+    fn tracks_inputs(&self) -> bool;
     /// Reuses the previous build's file at `path` if it was made from the same `inputs`;
     /// true when it did, and the page need not be rendered.
     fn reuse(&self, path: &str, inputs: u128) -> Result<bool, Diagnostic>;
@@ -191,7 +194,11 @@ pub fn render_site(
     };
 
     let breaker = line_breaker(content);
-    let shared_inputs = SharedInputs::new(content, templates, today, &breaker);
+    let shared_inputs = if sink.tracks_inputs() {
+        SharedInputs::new(content, templates, today, &breaker)
+    } else {
+        SharedInputs { hash: None }
+    };
     // A summary lives only while its page renders: a large site is not held twice.
     let rendered: Vec<Result<RenderedPage, Vec<Diagnostic>>> = content
         .orderers

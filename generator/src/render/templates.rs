@@ -124,11 +124,9 @@ impl Templates {
     /// A page that lists `items` things (the index, the feed, the sitemap): its budget grows
     /// with the list, so a site of any size builds while a loop inside the loop still stops.
     pub fn render_listing(&self, name: &str, context: minijinja::Value, items: usize) -> Result<String, Diagnostic> {
-        let mut env = self.env.clone();
-        env.set_fuel(Some(listing_fuel(items)));
-        env.get_template(name)
-            .and_then(|t| t.render(context))
-            .map_err(|e| template_error(&self.dir, &e))
+        let mut out = Vec::new();
+        self.render_listing_to(name, context, items, &mut out)?;
+        String::from_utf8(out).map_err(|_| Diagnostic::new(self.dir.join(name), "出力が UTF-8 ではありません"))
     }
 
     /// [`Templates::render_listing`] written piece by piece to `out`: a feed or a sitemap of
