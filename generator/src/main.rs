@@ -2,6 +2,11 @@
 
 mod cmd;
 
+// Rendering threads allocate and free many short strings at once; glibc's allocator was 12 %
+// of a large build's time (`perf record` of a 17,410-orderer build).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
