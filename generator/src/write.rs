@@ -223,21 +223,27 @@ impl Sink for Staging {
     fn put_streamed(&self, path: &str, write: &mut StreamedWrite<'_>) -> Result<usize, Diagnostic> {
         let target = self.target(path)?;
         let file = fs::File::create(&target).map_err(|e| Diagnostic::io(&target, &e))?;
-        let mut out = HashingWriter {
-            inner: BufWriter::with_capacity(1 << 16, file),
-            hasher: xxhash_rust::xxh3::Xxh3::new(),
-            written: 0,
-            failed: None,
-        };
+        // Hashed behind the buffer: the hash is fed 64 KiB at a time, not every small write.
+        let mut out = BufWriter::with_capacity(
+            1 << 16,
+            HashingWriter {
+                inner: file,
+                hasher: xxhash_rust::xxh3::Xxh3::new(),
+                written: 0,
+                failed: None,
+            },
+        );
         let result = write(&mut out).and_then(|()| out.flush().map_err(|e| Diagnostic::io(&target, &e)));
-        if let Some(e) = out.failed.take() {
+        let hashed = out.get_mut();
+        if let Some(e) = hashed.failed.take() {
             return Err(Diagnostic::io(&target, &e));
         }
         result?;
         let fingerprint = Fingerprint {
             inputs: 0,
-            bytes: out.hasher.digest128(),
+            bytes: hashed.hasher.digest128(),
         };
+        let written = hashed.written;
         // Linked beside the new file, then renamed over it: the file is there at every instant.
         let beside = target.with_extension("previous-link");
         let linked = self.same_bytes(path, fingerprint)
@@ -247,7 +253,7 @@ impl Sink for Staging {
                 false
             });
         self.record(path, fingerprint, linked);
-        Ok(out.written)
+        Ok(written)
     }
 }
 

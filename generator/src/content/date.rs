@@ -1,6 +1,6 @@
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostics::shorten;
@@ -27,7 +27,9 @@ impl Date {
     }
 
     pub fn iso(&self) -> String {
-        self.0.format("%Y-%m-%d").to_string()
+        // Written out rather than through chrono's `format`, which parses its pattern on every
+        // call: pages format dozens of dates each. Years here have four digits (`parse`).
+        format!("{:04}-{:02}-{:02}", self.0.year(), self.0.month(), self.0.day())
     }
 }
 
