@@ -2,6 +2,7 @@
 //! each is rendered (a build's staging directory, swapped in only when everything rendered).
 
 mod listing;
+mod memo;
 mod phrases;
 mod qr;
 mod sections;
@@ -194,6 +195,7 @@ pub fn render_site(
     };
 
     let breaker = line_breaker(content);
+    let markdown = sections::MarkdownMemo::new();
     let shared_inputs = if sink.tracks_inputs() {
         SharedInputs::new(content, templates, today, &breaker)
     } else {
@@ -209,6 +211,7 @@ pub fn render_site(
                 content,
                 templates,
                 section_env: &section_env,
+                markdown: &markdown,
                 globals: &globals,
                 breaker: &breaker,
             };
@@ -394,6 +397,7 @@ struct PageJob<'a> {
     content: &'a Content,
     templates: &'a Templates,
     section_env: &'a minijinja::Environment<'static>,
+    markdown: &'a sections::MarkdownMemo,
     globals: &'a Value,
     breaker: &'a LineBreaker,
 }
@@ -440,22 +444,23 @@ impl PageJob<'_> {
             }
         };
         let mut errors = Vec::new();
-        let html_sections =
-            sections::render_sections(self.section_env, content, &placeholders).unwrap_or_else(|found| {
+        let html_sections = sections::render_sections(self.section_env, self.markdown, content, &placeholders)
+            .unwrap_or_else(|found| {
                 errors.extend(found);
                 Default::default()
             });
-        let mut questions = sections::render_questions(self.section_env, content, &placeholders).unwrap_or_else(|e| {
-            errors.push(e);
-            Vec::new()
-        });
+        let mut questions = sections::render_questions(self.section_env, self.markdown, content, &placeholders)
+            .unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            });
         if !errors.is_empty() {
             return Err(errors);
         }
         questions.extend(
             o.extra_qa
                 .iter()
-                .map(|qa| sections::question_view(&qa.question, &qa.answer)),
+                .map(|qa| sections::question_view(self.markdown, &qa.question, &qa.answer)),
         );
 
         let page_url = format!("{}{}/", content.site.base_url, o.slug);

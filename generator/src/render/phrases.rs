@@ -7,10 +7,9 @@
 //! (`white-space: nowrap`) where they hold a character a browser would still break after (a
 //! hyphen, a parenthesis).
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+
+use super::memo::Memo;
 
 /// Elements whose text is not prose, or where `<wbr>` is not allowed.
 const SKIPPED_ELEMENTS: &[&str] = &["head", "script", "style", "svg", "textarea", "pre", "code", "title"];
@@ -30,9 +29,10 @@ pub struct LineBreaker {
     /// The names as one automaton: the longest name starting at a position is found in one
     /// pass over its characters, however many thousands of names a large site has.
     names: Option<AhoCorasick>,
-    cache: Mutex<HashMap<String, Vec<usize>>>,
+    /// Clauses already cut: where BudouX ends their phrases.
+    clauses: Memo<Vec<usize>>,
     /// Whole texts already cut, and how they were cut.
-    texts: Mutex<HashMap<String, String>>,
+    texts: Memo<String>,
 }
 
 impl LineBreaker {
@@ -51,8 +51,8 @@ impl LineBreaker {
         LineBreaker {
             keep_whole,
             names,
-            cache: Mutex::new(HashMap::new()),
-            texts: Mutex::new(HashMap::new()),
+            clauses: Memo::new(CACHED_CLAUSES),
+            texts: Memo::new(CACHED_TEXTS),
         }
     }
 
@@ -102,16 +102,7 @@ impl LineBreaker {
     /// Most texts are the same on every orderer's page (shared text without a name in it):
     /// each is cut once.
     fn cut_into(&self, text: &str, out: &mut String) {
-        if let Some(cut) = self.texts.lock().unwrap_or_else(PoisonError::into_inner).get(text) {
-            out.push_str(cut);
-            return;
-        }
-        let cut = self.cut(text);
-        out.push_str(&cut);
-        let mut texts = self.texts.lock().unwrap_or_else(PoisonError::into_inner);
-        if texts.len() < CACHED_TEXTS {
-            texts.insert(text.to_string(), cut);
-        }
+        self.texts.with(text, || self.cut(text), |cut| out.push_str(cut));
     }
 
     fn cut(&self, text: &str) -> String {
@@ -166,29 +157,20 @@ impl LineBreaker {
         let mut ends = Vec::new();
         let mut offset = 0;
         for clause in text.split_inclusive(['、', '。']) {
-            let cached = self
-                .cache
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get(clause)
-                .cloned();
-            let clause_ends = cached.unwrap_or_else(|| {
-                let mut at = 0;
-                let found: Vec<usize> = budoux::parse(budoux::models::default_japanese_model(), clause)
-                    .iter()
-                    .map(|phrase| {
-                        at += phrase.len();
-                        at
-                    })
-                    .collect();
-                let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-                // Shared clauses repeat on every page; one orderer's own are not worth keeping.
-                if cache.len() < CACHED_CLAUSES {
-                    cache.insert(clause.to_string(), found.clone());
-                }
-                found
-            });
-            ends.extend(clause_ends.into_iter().map(|end| offset + end));
+            self.clauses.with(
+                clause,
+                || {
+                    let mut at = 0;
+                    budoux::parse(budoux::models::default_japanese_model(), clause)
+                        .iter()
+                        .map(|phrase| {
+                            at += phrase.len();
+                            at
+                        })
+                        .collect()
+                },
+                |clause_ends| ends.extend(clause_ends.iter().map(|end| offset + end)),
+            );
             offset += clause.len();
         }
         ends

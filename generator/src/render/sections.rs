@@ -9,7 +9,35 @@ use crate::diagnostics::Diagnostic;
 use crate::load::Content;
 use crate::markdown;
 
+use super::memo::Memo;
 use super::templates::template_error;
+
+/// Distinct texts of shared Markdown remembered: with placeholders filled, most sections and
+/// answers read the same on every orderer's page and are converted once.
+const REMEMBERED_TEXTS: usize = 512;
+
+/// Markdown converted once per distinct text, to HTML and to plain text (for JSON-LD).
+pub struct MarkdownMemo {
+    html: Memo<String>,
+    plain: Memo<String>,
+}
+
+impl MarkdownMemo {
+    pub fn new() -> MarkdownMemo {
+        MarkdownMemo {
+            html: Memo::new(REMEMBERED_TEXTS),
+            plain: Memo::new(REMEMBERED_TEXTS),
+        }
+    }
+
+    fn html(&self, text: &str) -> String {
+        self.html.with(text, || markdown::to_html(text), String::clone)
+    }
+
+    fn plain(&self, text: &str) -> String {
+        self.plain.with(text, || markdown::to_plain_text(text), String::clone)
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct QuestionView {
@@ -21,6 +49,7 @@ pub struct QuestionView {
 /// Every section but `qa` as HTML, by name.
 pub fn render_sections(
     env: &Environment<'static>,
+    memo: &MarkdownMemo,
     content: &Content,
     placeholders: &Value,
 ) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
@@ -32,7 +61,7 @@ pub fn render_sections(
         }
         match fill(env, &section.path.to_string_lossy(), placeholders) {
             Ok(text) => {
-                html.insert(name.clone(), markdown::to_html(&text));
+                html.insert(name.clone(), memo.html(&text));
             }
             Err(e) => errors.push(e),
         }
@@ -47,6 +76,7 @@ pub fn render_sections(
 /// `qa.md`: each `## ` heading is a question, the text up to the next one its answer.
 pub fn render_questions(
     env: &Environment<'static>,
+    memo: &MarkdownMemo,
     content: &Content,
     placeholders: &Value,
 ) -> Result<Vec<QuestionView>, Diagnostic> {
@@ -66,14 +96,17 @@ pub fn render_questions(
         }
     }
     questions.extend(current);
-    Ok(questions.into_iter().map(|(q, a)| question_view(&q, &a)).collect())
+    Ok(questions
+        .into_iter()
+        .map(|(q, a)| question_view(memo, &q, &a))
+        .collect())
 }
 
-pub fn question_view(question: &str, answer_markdown: &str) -> QuestionView {
+pub fn question_view(memo: &MarkdownMemo, question: &str, answer_markdown: &str) -> QuestionView {
     QuestionView {
         question: question.to_string(),
-        answer_html: markdown::to_html(answer_markdown),
-        answer_text: markdown::to_plain_text(answer_markdown),
+        answer_html: memo.html(answer_markdown),
+        answer_text: memo.plain(answer_markdown),
     }
 }
 
