@@ -12,6 +12,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== Rust tests (generator, verifier on the embedded store and on moto, one request at a time)"
 cargo test --workspace
 
+echo "== generator tests on the optimised build (what builds the deployed site; editors' error messages once differed there)"
+cargo test --release -p generator
+
 echo "== infra template (cfn-lint)"
 cfn-lint infra/template.yaml && echo "cfn-lint: infra/template.yaml passes"
 
