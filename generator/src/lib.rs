@@ -17,4 +17,4 @@ pub mod write;
 pub mod yaml;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use site::{build, build_keeping_previous, check, load, BuildOptions, BuildReport};
+pub use site::{build, check, load, BuildOptions, BuildReport};

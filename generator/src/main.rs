@@ -29,15 +29,11 @@ enum Command {
     Build(cmd::BuildArgs),
     /// すべての内容を検査します（何も書き込みません）
     Check(cmd::ContentArgs),
-    /// build が置き換えた以前の出力を削除します（build が自動で実行します）
-    #[command(hide = true)]
-    RemovePrevious(cmd::build::RemovePreviousArgs),
 }
 
 fn main() -> ExitCode {
     match cli_ja::parse::<Cli>().command {
         Command::Build(args) => cmd::build::run(&args),
         Command::Check(args) => cmd::check::run(&args),
-        Command::RemovePrevious(args) => cmd::build::remove_previous(&args),
     }
 }

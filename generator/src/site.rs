@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{load_content, Content};
 use crate::render::{render_site, RenderStats, Sink, StreamedWrite, Templates};
-use crate::write::{remove_previous, Staging};
+use crate::write::Staging;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -30,8 +30,6 @@ pub struct BuildReport {
     pub written: usize,
     /// Bytes rendered.
     pub bytes: usize,
-    /// The previous site, moved aside, when the caller asked to remove it itself.
-    pub previous: Option<PathBuf>,
     pub elapsed: Duration,
 }
 
@@ -115,46 +113,28 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (content, templates) = load(options)?;
     let stats = render_site(&content, &templates, options.date, &Discard)?;
-    Ok(report(&content, stats, 0, None, started))
+    Ok(report(&content, stats, 0, started))
 }
 
 /// `generator build`: the output directory is replaced only when the whole site rendered and
-/// was written. The previous site is removed before returning.
+/// was written. The site it replaces is kept beside it as the next build's staging directory.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    let mut report = build_keeping_previous(options)?;
-    if let Some(previous) = report.previous.take() {
-        remove_previous(&previous)?;
-    }
-    Ok(report)
-}
-
-/// [`build`], except that the previous site, moved aside, is left for the caller to remove
-/// ([`crate::write::remove_previous`]) — the command line does it in a background process,
-/// off the build's critical path.
-pub fn build_keeping_previous(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (content, templates) = load(options)?;
     let staging = Staging::begin(&options.out)?;
     let stats = render_site(&content, &templates, options.date, &staging)?;
     let linked = staging.linked();
-    let previous = staging.commit()?;
-    Ok(report(&content, stats, linked, previous, started))
+    staging.commit()?;
+    Ok(report(&content, stats, linked, started))
 }
 
-fn report(
-    content: &Content,
-    stats: RenderStats,
-    linked: usize,
-    previous: Option<PathBuf>,
-    started: Instant,
-) -> BuildReport {
+fn report(content: &Content, stats: RenderStats, linked: usize, started: Instant) -> BuildReport {
     BuildReport {
         orderers: content.orderers.len(),
         files: stats.files,
         rendered: stats.rendered,
         written: stats.rendered - linked,
         bytes: stats.rendered_bytes,
-        previous,
         elapsed: started.elapsed(),
     }
 }

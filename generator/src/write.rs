@@ -4,11 +4,14 @@
 //!
 //! A file whose bytes did not change since the previous build is not written again: it is
 //! hard-linked from the previous output, which costs a directory entry instead of a new inode
-//! and its blocks, and keeps its modification time for upload tools. The previous tree is
-//! moved aside by the swap and handed back to the caller to remove, so that the command line
-//! can remove it off the critical path.
+//! and its blocks, and keeps its modification time for upload tools. The site the swap replaces
+//! is kept beside the output as the spare (`.public.spare`) and becomes the next build's staging
+//! directory: its folders are reused and its files that are already the live ones are left as
+//! they are, so a rebuild creates and deletes almost nothing. (Creating a folder per page and
+//! deleting the previous tree made repeated rebuilds slower and slower on ext4, which searches
+//! past recently deleted inodes: 0.23 s → 0.62 s in four rebuilds of 1,741 orderers.)
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -35,12 +38,18 @@ pub struct Fingerprint {
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
+    /// Where the replaced site waits between two renames, where there is no atomic exchange.
     aside: PathBuf,
+    /// Where the replaced site is kept for the next build.
+    spare: PathBuf,
     /// The previous build's manifest, when the output holds one.
     previous: HashMap<String, Fingerprint>,
     /// When the previous manifest was written: a file changed after it (by hand) is not the
     /// file the manifest describes, and is never kept.
     previous_written: Option<SystemTime>,
+    /// What the staging directory already holds (the spare site of the build before): every
+    /// file is replaced, kept when it is already the live file, or removed at commit.
+    present: Present,
     written: Mutex<Vec<(String, Fingerprint)>>,
     /// Rendered files whose bytes were unchanged, linked instead of written (for the report;
     /// pages reused without rendering are not among them).
@@ -48,9 +57,12 @@ pub struct Staging {
     committed: bool,
 }
 
+/// The files of a reused staging directory, by path relative to it; `None` for a new one.
+type Present = Option<HashSet<String>>;
+
 impl Staging {
     /// Checks the output is ours, clears what killed builds left, and opens the staging
-    /// directory.
+    /// directory: the spare site when there is one, else an empty directory.
     pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
         guard_output(out)?;
         let parent = match out.parent() {
@@ -65,8 +77,12 @@ impl Staging {
         remove_leftovers(&parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let aside = parent.join(format!(".{name}.previous-{}", std::process::id()));
+        let spare = parent.join(format!(".{name}.spare"));
         let _ = fs::remove_dir_all(&dir);
-        fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
+        let present = claim_spare(&spare, &dir);
+        if present.is_none() {
+            fs::create_dir(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
+        }
         let marker = out.join(MARKER);
         let previous = fs::read_to_string(&marker)
             .map(|text| parse_manifest(&text))
@@ -76,8 +92,10 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             aside,
+            spare,
             previous,
             previous_written,
+            present,
             written: Mutex::new(Vec::new()),
             linked: AtomicUsize::new(0),
             committed: false,
@@ -89,11 +107,12 @@ impl Staging {
         self.linked.load(Ordering::Relaxed)
     }
 
-    /// Writes the manifest and swaps the new site in. Returns the previous site, moved aside,
-    /// for the caller to remove ([`remove_previous`]).
-    pub fn commit(mut self) -> Result<Option<PathBuf>, Diagnostic> {
+    /// Removes what the reused staging directory held and this build did not make, writes the
+    /// manifest and swaps the new site in; the replaced site is kept as the spare.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
         let mut written = std::mem::take(&mut *self.written.lock().unwrap_or_else(PoisonError::into_inner));
         written.sort_by(|a, b| a.0.cmp(&b.0));
+        self.remove_stale(&written)?;
         let mut manifest = String::with_capacity(written.len() * 90);
         manifest.push_str(MANIFEST_HEADER);
         manifest.push('\n');
@@ -101,31 +120,70 @@ impl Staging {
             manifest.push_str(&format!("{:032x} {:032x} {path}\n", f.inputs, f.bytes));
         }
         let marker = self.dir.join(MARKER);
+        let _ = fs::remove_file(&marker);
         fs::write(&marker, manifest).map_err(|e| Diagnostic::io(&marker, &e))?;
 
         let out = self.out.clone();
         if out.exists() && exchange(&self.dir, &out).is_ok() {
             // One atomic step: `out` is the new site, the staging directory the previous one.
             self.committed = true;
-            return match fs::rename(&self.dir, &self.aside) {
-                Ok(()) => Ok(Some(self.aside.clone())),
-                Err(_) => Ok(Some(self.dir.clone())),
-            };
+            self.keep_as_spare(&self.dir);
+            return Ok(());
         }
         // No atomic exchange here (another OS, or a file system without it): two renames, with
         // an instant between them when `out` does not exist.
+        let aside = self.aside.clone();
         let had_previous = out.exists();
         if had_previous {
-            fs::rename(&out, &self.aside).map_err(|e| Diagnostic::io(&out, &e))?;
+            fs::rename(&out, &aside).map_err(|e| Diagnostic::io(&out, &e))?;
         }
         if let Err(e) = fs::rename(&self.dir, &out) {
             if had_previous {
-                let _ = fs::rename(&self.aside, &out);
+                let _ = fs::rename(&aside, &out);
             }
             return Err(Diagnostic::io(&out, &e));
         }
         self.committed = true;
-        Ok(had_previous.then(|| self.aside.clone()))
+        if had_previous {
+            self.keep_as_spare(&aside);
+        }
+        Ok(())
+    }
+
+    /// Removes the files of the reused staging directory that this build did not make (an
+    /// orderer removed or renamed), and the folders that leaves empty.
+    fn remove_stale(&self, written: &[(String, Fingerprint)]) -> Result<(), Diagnostic> {
+        let Some(present) = &self.present else { return Ok(()) };
+        let made: HashSet<&str> = written.iter().map(|(path, _)| path.as_str()).collect();
+        let mut emptied: Vec<&str> = Vec::new();
+        for stale in present.iter().filter(|path| !made.contains(path.as_str())) {
+            let path = self.dir.join(stale);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(Diagnostic::io(&path, &e)),
+            }
+            let mut folder = stale.as_str();
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                emptied.push(parent);
+                folder = parent;
+            }
+        }
+        // Deepest first; a folder that still holds files refuses, and stays.
+        emptied.sort_by_key(|folder| std::cmp::Reverse(folder.matches('/').count()));
+        emptied.dedup();
+        for folder in emptied {
+            let _ = fs::remove_dir(self.dir.join(folder));
+        }
+        Ok(())
+    }
+
+    /// The replaced site becomes the spare; if it cannot (another build kept one meanwhile),
+    /// it is removed.
+    fn keep_as_spare(&self, replaced: &Path) {
+        if fs::rename(replaced, &self.spare).is_err() {
+            let _ = fs::remove_dir_all(replaced);
+        }
     }
 
     /// The staging path for `path`, its directory created; refuses paths leaving the site.
@@ -138,7 +196,21 @@ impl Staging {
             return Err(Diagnostic::new(path, "出力先の外には書き込めません"));
         }
         let target = self.dir.join(path);
-        if let Some((directory, _)) = path.rsplit_once('/') {
+        let present = self.present.as_ref();
+        if present.is_some_and(|files| files.contains(path)) {
+            // Its folder is there. The file may be the live site's own (a hard link): it is
+            // replaced, never written into.
+            match fs::remove_file(&target) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(Diagnostic::io(&target, &e)),
+            }
+        } else if let Some((directory, _)) = path.rsplit_once('/') {
+            if present.is_some() {
+                // A reused staging directory may hold a folder, or a file, where this build puts
+                // the other (a page moved to a new address): it goes.
+                clear_way(&self.dir, path).map_err(|e| Diagnostic::io(&target, &e))?;
+            }
             let directory = self.dir.join(directory);
             // Nearly every directory holds one page: try once, and build parents only when
             // the first try says they are missing.
@@ -147,6 +219,8 @@ impl Staging {
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
                 Err(_) => fs::create_dir_all(&directory).map_err(|e| Diagnostic::io(&directory, &e))?,
             }
+        } else if present.is_some() {
+            clear_way(&self.dir, path).map_err(|e| Diagnostic::io(&target, &e))?;
         }
         Ok(target)
     }
@@ -156,15 +230,41 @@ impl Staging {
         self.previous.get(path).is_some_and(|p| p.bytes == fingerprint.bytes)
     }
 
+    /// Links the previous build's file at `path` to `target`, unless it was changed after its
+    /// manifest.
     fn link_previous(&self, path: &str, target: &Path) -> bool {
+        self.previous_untouched(path).is_some() && fs::hard_link(self.out.join(path), target).is_ok()
+    }
+
+    /// The previous build's file at `path`, when the manifest lists it and nobody changed it
+    /// since.
+    fn previous_untouched(&self, path: &str) -> Option<fs::Metadata> {
         let (Some(written), true) = (self.previous_written, self.previous.contains_key(path)) else {
-            return false;
+            return None;
         };
-        let source = self.out.join(path);
-        let untouched = fs::symlink_metadata(&source)
-            .and_then(|m| Ok(m.is_file() && m.modified()? <= written))
-            .unwrap_or(false);
-        untouched && fs::hard_link(&source, target).is_ok()
+        fs::symlink_metadata(self.out.join(path))
+            .ok()
+            .filter(|m| m.is_file() && m.modified().is_ok_and(|modified| modified <= written))
+    }
+
+    /// Makes the staging file at `path` the previous build's file, unless that was changed
+    /// after its manifest: nothing to do when it already is, else a hard link.
+    fn keep_previous(&self, path: &str) -> Result<bool, Diagnostic> {
+        match self.previous_untouched(path) {
+            Some(live) if self.already_previous(path, &live) => Ok(true),
+            Some(_) => {
+                let target = self.target(path)?;
+                Ok(fs::hard_link(self.out.join(path), &target).is_ok())
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Whether the reused staging directory's file at `path` is the live file itself (linked by
+    /// an earlier build), which then stays as it is.
+    fn already_previous(&self, path: &str, live: &fs::Metadata) -> bool {
+        self.present.as_ref().is_some_and(|files| files.contains(path))
+            && fs::symlink_metadata(self.dir.join(path)).is_ok_and(|m| same_file(&m, live))
     }
 
     /// Adds a file to the manifest; `rendered_and_linked` counts it for the report.
@@ -195,8 +295,7 @@ impl Sink for Staging {
         if inputs == 0 || previous.inputs != inputs {
             return Ok(false);
         }
-        let target = self.target(path)?;
-        let kept = self.link_previous(path, &target);
+        let kept = self.keep_previous(path)?;
         if kept {
             self.record(path, previous, false);
         }
@@ -204,13 +303,13 @@ impl Sink for Staging {
     }
 
     fn put(&self, path: &str, bytes: &[u8], inputs: u128) -> Result<(), Diagnostic> {
-        let target = self.target(path)?;
         let fingerprint = Fingerprint {
             inputs,
             bytes: xxhash_rust::xxh3::xxh3_128(bytes),
         };
-        let linked = self.same_bytes(path, fingerprint) && self.link_previous(path, &target);
+        let linked = self.same_bytes(path, fingerprint) && self.keep_previous(path)?;
         if !linked {
+            let target = self.target(path)?;
             fs::write(&target, bytes).map_err(|e| Diagnostic::io(&target, &e))?;
         }
         self.record(path, fingerprint, linked);
@@ -258,9 +357,10 @@ impl Sink for Staging {
 }
 
 impl Drop for Staging {
-    /// A build that did not commit leaves nothing behind.
+    /// A build that did not commit leaves the output as it was; its staging directory becomes
+    /// the spare (every file in it is checked or replaced by the next build), or goes.
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.committed && fs::rename(&self.dir, &self.spare).is_err() {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
@@ -314,22 +414,6 @@ fn parse_manifest(text: &str) -> HashMap<String, Fingerprint> {
         .collect()
 }
 
-/// Removes a previous site that [`Staging::commit`] moved aside — only a directory named as
-/// commit names them and marked as ours, so a wrong path can never delete someone's files.
-pub fn remove_previous(path: &Path) -> Result<(), Diagnostic> {
-    let named_by_us = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .is_some_and(|n| n.starts_with('.') && (n.contains(".previous-") || n.contains(".staging-")));
-    if !named_by_us || !path.join(MARKER).is_file() {
-        return Err(Diagnostic::new(
-            path,
-            "生成器が退避した以前の出力ではないため削除しません",
-        ));
-    }
-    fs::remove_dir_all(path).map_err(|e| Diagnostic::io(path, &e))
-}
-
 /// Swaps two directories in one step (`renameat2(RENAME_EXCHANGE)`), where the OS has it.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
@@ -340,6 +424,73 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Takes the spare site as the staging directory (a rename: two builds never take the same
+/// one) and lists what it holds. None when there is no spare, or it is not ours (no marker) —
+/// then it is removed and the build starts from an empty directory.
+fn claim_spare(spare: &Path, dir: &Path) -> Present {
+    fs::rename(spare, dir).ok()?;
+    let mut files = HashSet::new();
+    if !dir.join(MARKER).is_file() || list_files(dir, "", &mut files).is_err() {
+        let _ = fs::remove_dir_all(dir);
+        return None;
+    }
+    files.remove(MARKER);
+    Some(files)
+}
+
+/// The files under `root/relative`; anything but files and folders (a link, a device) is
+/// removed, as no build makes one.
+fn list_files(root: &Path, relative: &str, files: &mut HashSet<String>) -> std::io::Result<()> {
+    for entry in fs::read_dir(root.join(relative))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = if relative.is_empty() {
+            name
+        } else {
+            format!("{relative}/{name}")
+        };
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            list_files(root, &path, files)?;
+        } else if kind.is_file() {
+            files.insert(path);
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes room for a file at `root/path` in a reused staging directory: a folder at its place
+/// is removed, and so is a file where one of its folders goes.
+fn clear_way(root: &Path, path: &str) -> std::io::Result<()> {
+    let target = root.join(path);
+    if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+        fs::remove_dir_all(&target)?;
+    }
+    let mut folder = root.to_path_buf();
+    let parts: Vec<&str> = path.split('/').collect();
+    for part in &parts[..parts.len() - 1] {
+        folder.push(part);
+        if fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&folder)?;
+            fs::create_dir(&folder)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_a: &fs::Metadata, _b: &fs::Metadata) -> bool {
+    false
 }
 
 /// Staging and previous folders that a killed build left beside the output: removed unless

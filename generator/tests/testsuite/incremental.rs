@@ -98,28 +98,107 @@ fn a_damaged_manifest_only_costs_a_full_render() {
     assert_eq!(snapshot(&s.path("public")), fresh_build(&s));
 }
 
-#[test]
-fn the_previous_site_is_handed_back_and_only_such_a_directory_is_removed() {
-    let s = Scratch::new();
-    generator::build(&s.options("2026-11-23")).unwrap();
-    let report = generator::build_keeping_previous(&s.options("2026-11-23")).unwrap();
-    let previous = report.previous.expect("the replaced site");
-    assert!(previous.join("saiki-shi/index.html").is_file());
-    generator::write::remove_previous(&previous).unwrap();
-    assert!(!previous.exists());
-    assert!(s.path("public/saiki-shi/index.html").is_file());
-
-    // Never anything else: the output itself, or a look-alike without the marker.
-    assert!(generator::write::remove_previous(&s.path("public")).is_err());
-    let look_alike = s.path(".public.previous-1");
-    fs::create_dir_all(&look_alike).unwrap();
-    fs::write(look_alike.join("keep.txt"), "x").unwrap();
-    assert!(generator::write::remove_previous(&look_alike).is_err());
-    assert!(look_alike.join("keep.txt").exists());
+/// The files and folders beside the output whose names start with `.public`.
+fn beside(s: &Scratch) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    names.sort();
+    names
 }
 
 #[test]
-fn the_cli_removes_the_previous_site_in_the_background() {
+fn the_replaced_site_is_kept_and_becomes_the_next_staging_directory() {
+    let s = Scratch::new();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    assert!(beside(&s).is_empty(), "a first build replaces nothing");
+    generator::build(&s.options("2026-11-23")).unwrap();
+    assert_eq!(beside(&s), [".public.spare"]);
+    let spare_folder = inode(&s.path(".public.spare/saiki-shi"));
+    let live_page = inode(&s.path("public/saiki-shi/index.html"));
+
+    let third = generator::build(&s.options("2026-11-23")).unwrap();
+    assert_eq!(third.written, 0, "{third:?}");
+    // The spare's folders are the new site's: nothing was created or deleted for the page.
+    assert_eq!(inode(&s.path("public/saiki-shi")), spare_folder);
+    assert_eq!(inode(&s.path("public/saiki-shi/index.html")), live_page);
+    assert_eq!(beside(&s), [".public.spare"]);
+    assert_eq!(snapshot(&s.path("public")), fresh_build(&s));
+}
+
+#[test]
+fn a_removed_orderer_leaves_no_page_and_no_folder_in_later_builds() {
+    let s = Scratch::new();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    fs::remove_file(s.path("content/municipalities/ashiya-machi.yaml")).unwrap();
+    // Twice: the second build's staging directory is the spare that still has the page.
+    for _ in 0..2 {
+        generator::build(&s.options("2026-11-23")).unwrap();
+        assert!(!s.path("public/ashiya-machi").exists());
+        assert_eq!(snapshot(&s.path("public")), fresh_build(&s));
+    }
+}
+
+#[test]
+fn files_put_in_the_site_by_hand_do_not_come_back_through_the_spare() {
+    let s = Scratch::new();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    // An extra file, a page changed where it is (the spare shares it), a folder where a page
+    // goes, all in the live site.
+    fs::write(s.path("public/extra.html"), "by hand").unwrap();
+    fs::OpenOptions::new()
+        .append(true)
+        .open(s.path("public/saiki-shi/index.html"))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"by hand"))
+        .unwrap();
+    fs::create_dir_all(s.path("public/feed.xml.d")).unwrap();
+    for _ in 0..3 {
+        generator::build(&s.options("2026-11-23")).unwrap();
+        assert_eq!(snapshot(&s.path("public")), fresh_build(&s));
+    }
+}
+
+#[test]
+fn a_failed_render_keeps_the_site_and_the_next_build_is_whole() {
+    let s = Scratch::new();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    let before = snapshot(&s.path("public"));
+    s.edit("templates/orderer.html", "<h1>", "<h1>{{ no_such_value }}");
+    assert!(generator::build(&s.options("2026-11-23")).is_err());
+    assert_eq!(snapshot(&s.path("public")), before);
+    assert_eq!(
+        beside(&s),
+        [".public.spare"],
+        "the half-made staging directory is the spare"
+    );
+    s.edit("templates/orderer.html", "<h1>{{ no_such_value }}", "<h1>");
+    generator::build(&s.options("2026-11-23")).unwrap();
+    assert_eq!(snapshot(&s.path("public")), fresh_build(&s));
+}
+
+#[test]
+fn a_spare_that_is_not_ours_is_removed_not_used() {
+    let s = Scratch::new();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    fs::create_dir_all(s.path(".public.spare/saiki-shi")).unwrap();
+    fs::write(s.path(".public.spare/saiki-shi/index.html"), "not ours").unwrap();
+    generator::build(&s.options("2026-11-23")).unwrap();
+    assert_eq!(snapshot(&s.path("public")), fresh_build(&s));
+    assert_ne!(
+        fs::read_to_string(s.path(".public.spare/saiki-shi/index.html")).unwrap(),
+        "not ours",
+        "the spare is now the replaced site"
+    );
+}
+
+#[test]
+fn the_cli_rebuilds_only_the_lists_and_keeps_one_spare() {
     let s = Scratch::new();
     let build = || {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
@@ -135,20 +214,14 @@ fn the_cli_removes_the_previous_site_in_the_background() {
         String::from_utf8(output.stdout).unwrap()
     };
     build();
-    let second = build();
-    assert!(
-        second.contains("生成 10、"),
-        "only the lists are rendered again: {second}"
-    );
+    for _ in 0..2 {
+        let again = build();
+        assert!(
+            again.contains("生成 10、"),
+            "only the lists are rendered again: {again}"
+        );
+        assert!(again.contains("うち内容が変わったもの 0"), "{again}");
+    }
+    assert_eq!(beside(&s), [".public.spare"]);
     assert!(s.path("public/saiki-shi/index.html").is_file());
-    let gone = (0..200).any(|_| {
-        let left = fs::read_dir(s.dir.path())
-            .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().contains(".previous-"));
-        if left {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        !left
-    });
-    assert!(gone, "the previous site was removed");
 }
