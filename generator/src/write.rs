@@ -160,7 +160,13 @@ impl Staging {
             let path = self.dir.join(stale);
             match fs::remove_file(&path) {
                 Ok(()) => {}
-                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                // Gone, or this build put a folder where the file was, or a file where its
+                // folder was.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::NotFound | ErrorKind::IsADirectory | ErrorKind::NotADirectory
+                    ) => {}
                 Err(e) => return Err(Diagnostic::io(&path, &e)),
             }
             let mut folder = stale.as_str();

@@ -135,10 +135,16 @@ fn a_removed_orderer_leaves_no_page_and_no_folder_in_later_builds() {
     generator::build(&s.options("2026-11-23")).unwrap();
     fs::remove_file(s.path("content/municipalities/ashiya-machi.yaml")).unwrap();
     // Twice: the second build's staging directory is the spare that still has the page.
-    for _ in 0..2 {
+    rebuild_as_from_nothing(&s, 2);
+    assert!(!s.path("public/ashiya-machi").exists());
+    assert!(!s.path(".public.spare/ashiya-machi").exists());
+}
+
+/// Builds `times` times, each time checking the site is what a build from nothing gives.
+fn rebuild_as_from_nothing(s: &Scratch, times: usize) {
+    for _ in 0..times {
         generator::build(&s.options("2026-11-23")).unwrap();
-        assert!(!s.path("public/ashiya-machi").exists());
-        assert_eq!(snapshot(&s.path("public")), fresh_build(&s));
+        assert_eq!(snapshot(&s.path("public")), fresh_build(s));
     }
 }
 
@@ -148,19 +154,20 @@ fn files_put_in_the_site_by_hand_do_not_come_back_through_the_spare() {
     generator::build(&s.options("2026-11-23")).unwrap();
     generator::build(&s.options("2026-11-23")).unwrap();
     std::thread::sleep(Duration::from_millis(20));
-    // An extra file, a page changed where it is (the spare shares it), a folder where a page
-    // goes, all in the live site.
+    // In the live site: an extra file, and a page changed where it is (the spare shares it).
     fs::write(s.path("public/extra.html"), "by hand").unwrap();
     fs::OpenOptions::new()
         .append(true)
         .open(s.path("public/saiki-shi/index.html"))
         .and_then(|mut f| std::io::Write::write_all(&mut f, b"by hand"))
         .unwrap();
-    fs::create_dir_all(s.path("public/feed.xml.d")).unwrap();
-    for _ in 0..3 {
-        generator::build(&s.options("2026-11-23")).unwrap();
-        assert_eq!(snapshot(&s.path("public")), fresh_build(&s));
-    }
+    // In the spare: a folder where a file goes, a file where a folder goes.
+    fs::remove_file(s.path(".public.spare/sitemap.xml")).unwrap();
+    fs::create_dir_all(s.path(".public.spare/sitemap.xml/deep")).unwrap();
+    fs::write(s.path(".public.spare/sitemap.xml/deep/file"), "x").unwrap();
+    fs::remove_dir_all(s.path(".public.spare/ashiya-machi")).unwrap();
+    fs::write(s.path(".public.spare/ashiya-machi"), "a file").unwrap();
+    rebuild_as_from_nothing(&s, 3);
 }
 
 #[test]
