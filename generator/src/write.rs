@@ -363,10 +363,15 @@ impl Sink for Staging {
 }
 
 impl Drop for Staging {
-    /// A build that did not commit leaves the output as it was; its staging directory becomes
-    /// the spare (every file in it is checked or replaced by the next build), or goes.
+    /// A build that did not commit leaves the output as it was. A staging directory that was
+    /// the spare (it has the marker) is the spare again — the next build checks or replaces
+    /// every file in it; a new one goes.
     fn drop(&mut self) {
-        if !self.committed && fs::rename(&self.dir, &self.spare).is_err() {
+        if self.committed {
+            return;
+        }
+        let kept = self.dir.join(MARKER).is_file() && fs::rename(&self.dir, &self.spare).is_ok();
+        if !kept {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
@@ -433,12 +438,17 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 }
 
 /// Takes the spare site as the staging directory (a rename: two builds never take the same
-/// one) and lists what it holds. None when there is no spare, or it is not ours (no marker) —
-/// then it is removed and the build starts from an empty directory.
+/// one) and lists what it holds. None when there is no spare, or the folder of that name is
+/// not ours (no marker: it is put back untouched), or cannot be listed (then it goes); the
+/// build then starts from an empty directory.
 fn claim_spare(spare: &Path, dir: &Path) -> Present {
     fs::rename(spare, dir).ok()?;
+    if !dir.join(MARKER).is_file() {
+        let _ = fs::rename(dir, spare);
+        return None;
+    }
     let mut files = HashSet::new();
-    if !dir.join(MARKER).is_file() || list_files(dir, "", &mut files).is_err() {
+    if list_files(dir, "", &mut files).is_err() {
         let _ = fs::remove_dir_all(dir);
         return None;
     }

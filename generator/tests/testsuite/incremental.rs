@@ -190,17 +190,26 @@ fn a_failed_render_keeps_the_site_and_the_next_build_is_whole() {
 }
 
 #[test]
-fn a_spare_that_is_not_ours_is_removed_not_used() {
+fn a_failed_first_render_leaves_nothing_beside_the_output() {
+    let s = Scratch::new();
+    s.edit("templates/orderer.html", "<h1>", "<h1>{{ no_such_value }}");
+    assert!(generator::build(&s.options("2026-11-23")).is_err());
+    assert!(beside(&s).is_empty(), "{:?}", beside(&s));
+    s.edit("templates/orderer.html", "<h1>{{ no_such_value }}", "<h1>");
+    rebuild_as_from_nothing(&s, 2);
+    assert_eq!(beside(&s), [".public.spare"]);
+}
+
+#[test]
+fn a_folder_named_like_the_spare_but_not_ours_is_neither_used_nor_touched() {
     let s = Scratch::new();
     generator::build(&s.options("2026-11-23")).unwrap();
     fs::create_dir_all(s.path(".public.spare/saiki-shi")).unwrap();
     fs::write(s.path(".public.spare/saiki-shi/index.html"), "not ours").unwrap();
-    generator::build(&s.options("2026-11-23")).unwrap();
-    assert_eq!(snapshot(&s.path("public")), fresh_build(&s));
-    assert_ne!(
+    rebuild_as_from_nothing(&s, 2);
+    assert_eq!(
         fs::read_to_string(s.path(".public.spare/saiki-shi/index.html")).unwrap(),
-        "not ours",
-        "the spare is now the replaced site"
+        "not ours"
     );
 }
 
