@@ -30,21 +30,20 @@ LUA
 
 measure() { # label: 5 s of the correct look-up
   local out
+  local rps p50 p99
   out=$(wrk -t1 -c8 -d5s --latency -s "$scripts/correct.lua" "http://127.0.0.1:$port/api/verify" 2>&1)
-  printf '%-22s %10s req/s  p50 %8s  p99 %8s  RSS %6s MiB\n' "$1" \
-    "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
-    "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(rss)"
+  read -r rps p50 p99 < <(wrk_figures <<<"$out")
+  printf '%-22s %10s req/s  p50 %8s  p99 %8s  RSS %6s MiB\n' "$1" "$rps" "$p50" "$p99" "$(rss)"
 }
 
 echo "== correct look-up from one address (wrk -t1 -c8 -d5s), before the load"
 measure before
 echo "== enumeration: ${seconds} s, wrk -t2 -c${connections}, fresh number and address per request"
-SECONDS=0
-( while sleep 5; do printf '  RSS at +%3ss: %s MiB\n' "$SECONDS" "$(rss)"; done ) &
-sampler=$!
+start_rss_sampler
 out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$scripts/enumerate.lua" "http://127.0.0.1:$port/api/verify" 2>&1)
-kill $sampler 2>/dev/null || true
-printf '  enumeration: %s req/s, p99 %s\n' "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+stop_rss_sampler
+read -r rps _ p99 < <(wrk_figures <<<"$out")
+printf '  enumeration: %s req/s, p99 %s\n' "$rps" "$p99"
 grep '^statuses' <<<"$out" | sed 's/^/  /' || true
 echo "== after the load"
 measure "right after"

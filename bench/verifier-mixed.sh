@@ -36,13 +36,11 @@ LUA
 } > "$scripts/mixed.lua"
 
 echo "RSS before: $(rss) MiB"
-( while sleep 5; do echo "RSS: $(rss) MiB"; done ) &
-sampler=$!
+start_rss_sampler
 out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$scripts/mixed.lua" "http://127.0.0.1:$port/api/verify" 2>&1)
-kill $sampler 2>/dev/null || true
-sampler=
-printf 'mixed: %s req/s  p50 %s  p99 %s\n' "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
-  "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+stop_rss_sampler
+read -r rps p50 p99 < <(wrk_figures <<<"$out")
+printf 'mixed: %s req/s  p50 %s  p99 %s\n' "$rps" "$p50" "$p99"
 grep '^statuses' <<<"$out"
 echo "RSS after: $(rss) MiB"
 echo "(wrk -t2 -c$connections -d${seconds}s on $(nproc) cores; server and load generator share them)"

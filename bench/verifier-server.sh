@@ -1,7 +1,7 @@
 # Sourced by the verifier benchmarks: checks for wrk, builds the release binary and starts
 # `verifier serve` on a free port with the environment given as arguments (NAME=value …).
-# Sets $port and $server, and $scripts (a scratch folder for wrk's Lua); the server, a
-# background $sampler if the caller starts one, and the folder go at exit.
+# Sets $port and $server, and $scripts (a scratch folder for wrk's Lua); the server, the RSS
+# sampler and the folder go at exit. Also: wrk's figures from its output, and the sampler.
 server=
 port=
 sampler=
@@ -15,4 +15,18 @@ start_verifier() {
   env "$@" ./target/release/verifier serve --addr "127.0.0.1:$port" >/dev/null 2>&1 &
   server=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.1; done
+}
+# "req/s p50 p99" of a wrk --latency output on stdin.
+wrk_figures() {
+  awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print rps, p50, p99}'
+}
+# The server's RSS every 5 s, in the background, until stop_rss_sampler.
+start_rss_sampler() {
+  SECONDS=0
+  ( while sleep 5; do printf '  RSS at +%3ss: %s MiB\n' "$SECONDS" "$(rss)"; done ) &
+  sampler=$!
+}
+stop_rss_sampler() {
+  kill "$sampler" 2>/dev/null || true
+  sampler=
 }

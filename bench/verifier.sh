@@ -25,14 +25,11 @@ lua wrong '{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-
 lua unknown '{"certificate_number":"W2026-999999","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}'
 
 run() { # label, wrk args…
-  local out rps p50 p99
+  local out non2xx
   shift
   out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" 2>&1)
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-  echo "$rps $p50 $p99 ${non2xx:-0}"
+  echo "$(wrk_figures <<<"$out") ${non2xx:-0}"
 }
 
 printf '%-10s %12s %10s %10s %10s %14s\n' mix req/s p50 p99 non-2xx "ratio to health"

@@ -2,14 +2,14 @@
 
 mod cmd;
 
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
 // Rendering threads allocate and free many short strings at once; glibc's allocator was 12 %
 // of a large build's time (`perf record` of a 17,410-orderer build).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-use std::process::ExitCode;
-
-use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(

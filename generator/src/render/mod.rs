@@ -83,7 +83,7 @@ struct Sentences {
 fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sentences, Diagnostic> {
     let o = Value::from(Serde(summary.o));
     let calls = [
-        ("targets_sentence", targets_sentence_args(summary)),
+        ("targets_sentence", targets_sentence_args(o.clone(), summary)),
         ("kinds_by_category", vec![Value::from(Serde(&summary.targets))]),
         (
             "submission_answer",
@@ -117,15 +117,19 @@ fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sent
     })
 }
 
-fn targets_sentence_args(summary: &OrdererSummary<'_>) -> Vec<Value> {
-    vec![Value::from(Serde(summary.o)), Value::from(Serde(&summary.groups))]
+/// `o`: the orderer as a template value, converted once by the caller.
+fn targets_sentence_args(o: Value, summary: &OrdererSummary<'_>) -> Vec<Value> {
+    vec![o, Value::from(Serde(&summary.groups))]
 }
 
 /// The one sentence the feed needs of an orderer whose page is kept as it was.
 fn feed_sentence(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<String, Diagnostic> {
     let text = templates.call_macros(
         SENTENCES_TEMPLATE,
-        &[("targets_sentence", targets_sentence_args(summary))],
+        &[(
+            "targets_sentence",
+            targets_sentence_args(Value::from(Serde(summary.o)), summary),
+        )],
     )?;
     Ok(text.into_iter().next().unwrap_or_default().trim().to_string())
 }

@@ -10,12 +10,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use verifier::config::{PepperFallback, Settings};
 use verifier::service::{Clock, SystemClock};
 use verifier::store::MemoryStore;
+use verifier::{admin, router, router_with_site, CertificateNumber, CertificateStore, DynamoStore, Status, Verifier};
+
 // The server allocates and frees a few small buffers per request from several threads;
 // glibc's allocator was 8 % of its time under load (`bench/verifier-mixed.sh`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-use verifier::{admin, router, router_with_site, CertificateNumber, CertificateStore, DynamoStore, Status, Verifier};
 
 #[derive(Parser)]
 #[command(
