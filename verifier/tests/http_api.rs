@@ -451,10 +451,10 @@ async fn the_site_serves_only_its_own_files_with_its_security_headers() {
 /// A look-up that outlives the request's timeout still writes its audit record.
 #[tokio::test]
 async fn a_timed_out_look_up_is_still_audited() {
-    let store = Observed::new(demo_store(), Behaviour::Slow(std::time::Duration::from_millis(40)));
+    let store = Observed::new(demo_store(), Behaviour::Slow(Duration::from_millis(40)));
     let audit = store.inner.clone();
     let config = HttpConfig {
-        timeout: std::time::Duration::from_millis(20),
+        timeout: Duration::from_millis(20),
         ..HttpConfig::default()
     };
     let app = app_with(store, config).0;
@@ -469,7 +469,7 @@ async fn a_timed_out_look_up_is_still_audited() {
         if !records.is_empty() {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(records.len(), 1, "the look-up was audited after its answer timed out");
 }

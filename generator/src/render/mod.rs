@@ -179,7 +179,7 @@ pub fn render_site(
     let section_list: Vec<_> = content.sections.values().collect();
     let section_env = section_environment(&section_list)?;
     let root = root_path(&site.base_url);
-    let links = views::SiteLinks::new(site, &root);
+    let links = SiteLinks::new(site, &root);
     let qr = qr_for_url(&links.video_href).map_err(|e| {
         Diagnostic::new(&content.site_path, e)
             .field(if site.manual_video.page.is_some() {

@@ -114,7 +114,7 @@ impl Templates {
         found
     }
 
-    pub fn render(&self, name: &str, context: minijinja::Value) -> Result<String, Diagnostic> {
+    pub fn render(&self, name: &str, context: Value) -> Result<String, Diagnostic> {
         self.env
             .get_template(name)
             .and_then(|t| t.render(context))
@@ -123,7 +123,7 @@ impl Templates {
 
     /// A page that lists `items` things (the index, the feed, the sitemap): its budget grows
     /// with the list, so a site of any size builds while a loop inside the loop still stops.
-    pub fn render_listing(&self, name: &str, context: minijinja::Value, items: usize) -> Result<String, Diagnostic> {
+    pub fn render_listing(&self, name: &str, context: Value, items: usize) -> Result<String, Diagnostic> {
         let mut out = Vec::new();
         self.render_listing_to(name, context, items, &mut out)?;
         String::from_utf8(out).map_err(|_| Diagnostic::new(self.dir.join(name), "出力が UTF-8 ではありません"))
@@ -134,7 +134,7 @@ impl Templates {
     pub fn render_listing_to(
         &self,
         name: &str,
-        context: minijinja::Value,
+        context: Value,
         items: usize,
         out: &mut dyn std::io::Write,
     ) -> Result<(), Diagnostic> {
