@@ -3,11 +3,13 @@
 
 use std::process::Command;
 
+use crate::util::{fixtures, repo_root, REAL};
+
+/// Runs the program in the repository's top folder, as the README says.
 fn generator(args: &[&str]) -> (i32, String, String) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_generator"))
         .args(args)
-        .current_dir(root)
+        .current_dir(repo_root())
         .output()
         .unwrap();
     (
@@ -57,8 +59,10 @@ fn a_bad_argument_is_a_japanese_error_with_status_2() {
 }
 
 #[test]
-fn check_passes_on_the_real_content_and_fails_with_status_1_elsewhere() {
-    let (status, stdout, stderr) = generator(&["check", "--date", "2026-11-23"]);
+fn check_passes_on_good_content_and_fails_with_status_1_elsewhere() {
+    let site = fixtures().join("sites").join(REAL);
+    let site = site.to_str().unwrap();
+    let (status, stdout, stderr) = generator(&["check", "--date", "2026-11-23", "--content", site]);
     assert_eq!(status, 0, "{stderr}");
     assert!(stdout.starts_with("問題はありません"), "{stdout}");
     let (status, _, stderr) = generator(&["check", "--content", "generator/content"]);
