@@ -133,7 +133,7 @@ fn the_real_content_builds_cites_its_sources_and_leaves_nothing_unreferenced() {
     }
 
     // Every link between the site's own pages leads to a file the build wrote.
-    for page in html_files(site, site) {
+    for page in html_files(site) {
         let html = fs::read_to_string(site.join(&page)).unwrap();
         for link in links(&html) {
             let Some(local) = link.strip_prefix(base.as_str()).or_else(|| link.strip_prefix(root)) else {
@@ -177,17 +177,13 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn html_files(root: &Path, dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(html_files(root, &path));
-        } else if path.extension().is_some_and(|e| e == "html") {
-            found.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
-        }
-    }
-    found
+fn html_files(site: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "html"))
+        .map(|entry| entry.path().strip_prefix(site).unwrap().to_string_lossy().into_owned())
+        .collect()
 }
 
 /// The values of every `href` and `src` attribute, unescaped.

@@ -92,12 +92,11 @@ pub fn assert_snapshots(named: impl IntoIterator<Item = (String, String)>, asser
 
 /// Copies a folder tree; files already at `to` are replaced.
 pub fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
+    for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
         } else {
             fs::copy(entry.path(), target).unwrap();
         }
@@ -164,22 +163,15 @@ pub fn main_text(html: &str) -> String {
 
 /// Every file under `dir`, by path relative to it: what a build left on disk.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
-                    fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| !entry.file_type().is_dir())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (relative, fs::read(entry.path()).unwrap())
+        })
+        .collect()
 }
 
 /// A page without the line-breaking marks (`<wbr>` between phrases, `<span class="nw">` around
