@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use crate::util::{snapshot, Scratch, REAL};
+use crate::util::{snapshot, Scratch, FLYERS, REAL};
 
 #[test]
 fn same_inputs_and_date_give_byte_identical_output() {
@@ -69,7 +69,7 @@ fn refuses_to_replace_a_directory_it_did_not_create() {
 fn leftovers_of_killed_builds_are_removed_and_the_swap_keeps_a_site_in_place() {
     let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
-    // A build killed between staging and swap leaves these behind; no process has pid 4194304+.
+    // A build killed between staging and swap leaves these behind, locked by nobody.
     for leftover in [".public.staging-4194305", ".public.previous-4194306"] {
         fs::create_dir_all(s.path(leftover).join("deep")).unwrap();
         fs::write(s.path(leftover).join("deep/file"), "x").unwrap();
@@ -83,4 +83,25 @@ fn leftovers_of_killed_builds_are_removed_and_the_swap_keeps_a_site_in_place() {
     // Only the replaced site, kept for the next build.
     assert_eq!(names, [".public.spare"]);
     assert!(s.path("public/index.html").exists());
+}
+
+#[test]
+fn a_folder_beside_the_output_is_a_leftover_when_no_build_holds_it_whatever_its_process_id() {
+    let s = Scratch::of(FLYERS);
+    generator::build(&s.options("2026-11-23")).unwrap();
+    // Held by a build that is running (here: this test holds its lock), under an id no process
+    // has.
+    let held = s.path(".public.staging-4194307");
+    fs::create_dir(&held).unwrap();
+    let folder = fs::File::open(&held).unwrap();
+    rustix::fs::flock(&folder, rustix::fs::FlockOperation::NonBlockingLockExclusive).unwrap();
+    // Left by a killed build whose id a live process has now (init's).
+    let left = s.path(".public.previous-1");
+    fs::create_dir_all(left.join("deep")).unwrap();
+    generator::build(&s.options("2026-11-24")).unwrap();
+    assert!(held.exists(), "a folder a running build holds is kept");
+    assert!(!left.exists(), "a folder nobody holds goes, though process 1 runs");
+    drop(folder);
+    generator::build(&s.options("2026-11-25")).unwrap();
+    assert!(!held.exists(), "once its build is gone, it is a leftover");
 }
