@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The generator against Hugo (Debian's `hugo`), building the same site, in one run.
 
-Both build N orderer pages (copies of 佐伯市's file, renamed and spread over the 47
-prefectures), an index grouped by prefecture, a feed, a sitemap and open data. Hugo's pages
+Both build N orderer pages (copies of 佐伯市's file in the frozen fixture site, renamed and
+spread over the 47 prefectures), an index grouped by prefecture, a feed, a sitemap and open data. Hugo's pages
 carry the same text: each one is our page's <main> turned back into Markdown (headings,
 paragraphs, lists, tables, every section and Q&A) with the diagram and QR code as raw HTML,
 inside a layout with the same head, header and footer. What Hugo does not do is our build-time
@@ -34,6 +34,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = os.path.join(ROOT, "target/release/generator")
+FIXTURE = os.path.join(ROOT, "generator/tests/testsuite/fixtures/sites/real-2026-11")
 DATE = "2026-11-23"
 PREFECTURES = ["北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県",
                "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県",
@@ -51,8 +52,9 @@ def code(prefecture, city):
 
 
 def make_content(directory, n):
-    """`content/` with n orderers; the one edited later carries a contact phone."""
-    shutil.copytree(os.path.join(ROOT, "content"), os.path.join(directory, "content"))
+    """`content/` with n orderers; the one edited later carries a contact phone. Made from the
+    frozen fixture site, so that figures stay comparable whatever content/ says today."""
+    shutil.copytree(FIXTURE, os.path.join(directory, "content"))
     municipalities = os.path.join(directory, "content/municipalities")
     seed = open(os.path.join(municipalities, "saiki-shi.yaml"), encoding="utf-8").read()
     for name in os.listdir(municipalities):

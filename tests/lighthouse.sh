@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Lighthouse's four category scores for the index, a municipality page and the verify page,
-# served as in production by `verifier serve --site`. A report, not a test: it prints the scores.
+# Lighthouse's four category scores for the index, a municipality page and the verify page of
+# the frozen fixture site (as tests/site-checks.sh builds it), served as in production by
+# `verifier serve --site`. A report, not a test: it prints the scores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 site=target/lighthouse-site
 rm -rf "$site"
 cargo build --quiet -p generator -p verifier
-./target/debug/generator build --out "$site" --date 2026-11-23 >/dev/null
+./target/debug/generator build --content generator/tests/testsuite/fixtures/sites/real-2026-11 --out "$site" \
+  --date 2026-11-23 >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 ./target/debug/verifier serve --addr "127.0.0.1:$port" --site "$site" >/dev/null 2>&1 &
 server=$!

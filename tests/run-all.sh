@@ -12,6 +12,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== Rust tests (generator, verifier on the embedded store and on moto, one request at a time)"
 cargo test --workspace
 
+echo "== content edits never fail a test (every orderer re-confirmed, one added, one removed, in a copy)"
+bash tests/content-edits.sh
+
 echo "== generator tests on the optimised build (what builds the deployed site; editors' error messages once differed there)"
 cargo test --release -p generator
 

@@ -1,10 +1,17 @@
 //! Errors for content editors: where (file, line, column, field path), what, and what to do.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// One problem found in the content or the templates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One problem found in the content or the templates, as an editor reads it:
+/// `エラー: file:line:column: 項目 `field`: message` and the hint on the next line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "エラー: {}{}{}: {message}{}",
+    .file.display(),
+    place(*.line, *.column),
+    .field.as_ref().map(|f| format!(": 項目 `{f}`")).unwrap_or_default(),
+    .hint.as_ref().map(|h| format!("\n  ヒント: {h}")).unwrap_or_default()
+)]
 pub struct Diagnostic {
     pub file: PathBuf,
     /// 1-based line and column in `file`, when the parser knows them.
@@ -70,23 +77,12 @@ mod tests {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "エラー: {}", self.file.display())?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(column) = self.column {
-                write!(f, ":{column}")?;
-            }
-        }
-        if let Some(field) = &self.field {
-            write!(f, ": 項目 `{field}`")?;
-        }
-        write!(f, ": {}", self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  ヒント: {hint}")?;
-        }
-        Ok(())
+/// `:line:column`, `:line`, or nothing.
+fn place(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!(":{line}:{column}"),
+        (Some(line), None) => format!(":{line}"),
+        _ => String::new(),
     }
 }
 
@@ -137,9 +133,16 @@ fn shorten_quoted(message: &str) -> String {
     out
 }
 
-/// Every problem found by one run; a build reports them all, not only the first.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// Every problem found by one run; a build reports them all, not only the first. The
+/// generator's one error type.
+#[derive(Debug, Default, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{} 件のエラーがあります。出力は変更していません。", lines(&.0), .0.len())]
 pub struct Diagnostics(pub Vec<Diagnostic>);
+
+/// Each diagnostic on its lines.
+fn lines(diagnostics: &[Diagnostic]) -> String {
+    diagnostics.iter().map(|d| format!("{d}\n")).collect()
+}
 
 impl Diagnostics {
     pub fn push(&mut self, diagnostic: Diagnostic) {
@@ -181,14 +184,3 @@ impl Extend<Diagnostic> for Diagnostics {
         self.0.extend(iter);
     }
 }
-
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for diagnostic in &self.0 {
-            writeln!(f, "{diagnostic}")?;
-        }
-        write!(f, "{} 件のエラーがあります。出力は変更していません。", self.0.len())
-    }
-}
-
-impl std::error::Error for Diagnostics {}

@@ -1,11 +1,14 @@
 //! Reading the files a build consumes — content and templates — within bounds: only regular
 //! files (a FIFO would block the build, a directory or a broken link would be skipped), never
-//! through a symbolic link, at most [`MAX_FILE_BYTES`], and text only in UTF-8. Each refusal is
-//! a Japanese diagnostic naming the file.
+//! through a symbolic link, at most [`MAX_FILE_BYTES`], and text only in UTF-8; and listing the
+//! folders they are in, without following links. Each refusal is a Japanese diagnostic naming
+//! the file.
 
 use std::fs;
 use std::io::Read;
 use std::path::Path;
+
+use walkdir::{DirEntry, WalkDir};
 
 use crate::diagnostics::Diagnostic;
 
@@ -60,6 +63,31 @@ pub fn text(path: &Path) -> Result<String, Diagnostic> {
         .at(Some((line, column)))
         .hint("エディタで文字コードを「UTF-8」にして保存し直してください")
     })
+}
+
+/// The entries under `dir`, at most `depth` folders down, sorted by name; symbolic links are
+/// entries, never followed (a link to a parent folder would never end). A folder that cannot be
+/// listed, `dir` included (missing, or not a folder), is an error on its path.
+pub fn entries(dir: &Path, depth: usize) -> impl Iterator<Item = Result<DirEntry, Diagnostic>> + '_ {
+    WalkDir::new(dir)
+        .max_depth(depth)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(move |entry| match entry {
+            Ok(entry) if entry.depth() > 0 => Some(Ok(entry)),
+            Ok(root) if root.file_type().is_dir() => None,
+            // The folder itself is a file: listed, it would be an error, never an empty folder.
+            Ok(root) => Some(Err(Diagnostic::io(
+                root.path(),
+                &std::io::Error::from_raw_os_error(rustix::io::Errno::NOTDIR.raw_os_error()),
+            ))),
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                // Without following links there is no loop: every error is the OS's own.
+                let error = e.into_io_error().unwrap_or_else(|| std::io::Error::other("loop"));
+                Some(Err(Diagnostic::io(&path, &error)))
+            }
+        })
 }
 
 fn too_large(path: &Path, size: u64) -> Diagnostic {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{load_content, Content};
-use crate::render::{render_site, RenderStats, Sink, StreamedWrite, Templates};
+use crate::render::{render_site, Cache, Discard, Output, RenderStats, Templates};
 use crate::write::Staging;
 
 #[derive(Debug, Clone)]
@@ -75,44 +75,11 @@ pub fn load(options: &BuildOptions) -> Result<(Content, Templates), Diagnostics>
     Ok((content, templates))
 }
 
-/// `check` renders every page and keeps none.
-struct Discard;
-
-impl Sink for Discard {
-    fn tracks_inputs(&self) -> bool {
-        false
-    }
-    fn reuse(&self, _path: &str, _inputs: u128) -> Result<bool, Diagnostic> {
-        Ok(false)
-    }
-    fn put(&self, _path: &str, _bytes: &[u8], _inputs: u128) -> Result<(), Diagnostic> {
-        Ok(())
-    }
-    fn put_streamed(&self, _path: &str, write: &mut StreamedWrite<'_>) -> Result<usize, Diagnostic> {
-        let mut counted = Counted(0);
-        write(&mut counted)?;
-        Ok(counted.0)
-    }
-}
-
-/// Counts what would have been written.
-struct Counted(usize);
-
-impl std::io::Write for Counted {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 += bytes.len();
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// `generator check`: every error, no output.
 pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (content, templates) = load(options)?;
-    let stats = render_site(&content, &templates, options.date, &Discard)?;
+    let stats = render_site(&content, &templates, options.date, Output::uncached(&Discard))?;
     Ok(report(&content, stats, 0, started))
 }
 
@@ -122,9 +89,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (content, templates) = load(options)?;
     let staging = Staging::begin(&options.out)?;
-    let stats = render_site(&content, &templates, options.date, &staging)?;
-    let linked = staging.linked();
-    staging.commit()?;
+    let cache = Cache::open(&options.out);
+    let stats = render_site(&content, &templates, options.date, Output::cached(&staging, &cache))?;
+    let linked = cache.linked();
+    staging.commit(&cache.into_manifest())?;
     Ok(report(&content, stats, linked, started))
 }
 

@@ -36,18 +36,9 @@ const ERAS: &[Era] = &[
 const FIRST_SUPPORTED: (i32, u32, u32) = (1873, 1, 1);
 
 /// A date that has no 和暦 form here.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0} は和暦に変換できません（明治6年(1873年)1月1日より前の日付です）")]
 pub struct UnsupportedDate(pub NaiveDate);
-
-impl std::fmt::Display for UnsupportedDate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} は和暦に変換できません（明治6年(1873年)1月1日より前の日付です）",
-            self.0
-        )
-    }
-}
 
 /// The era name and year within it, e.g. ("令和", 8) for 2026-04-01.
 pub fn era_year(date: NaiveDate) -> Result<(&'static str, i32), UnsupportedDate> {

@@ -1,5 +1,7 @@
 // Shared set-up: Debian's Chromium through playwright-core, against the server that
-// tests/site-checks.sh started (BASE_URL), and the generated site (SITE_DIR).
+// tests/site-checks.sh started (BASE_URL), and the site it built (SITE_DIR) from the frozen
+// fixture generator/tests/testsuite/fixtures/sites/real-2026-11, so that the pages named here
+// (ashiya-machi, saiki-shi) are always there.
 import { chromium } from "playwright-core";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,3 +1,5 @@
+//! `generator build`: builds the site and says what it wrote, or every error.
+
 use std::process::ExitCode;
 
 use super::{print_errors, BuildArgs};

@@ -1,3 +1,5 @@
+//! `generator check`: checks everything and writes nothing.
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -1,3 +1,5 @@
+//! The commands' options, in Japanese, and the build date when none is given.
+
 pub mod build;
 pub mod check;
 

@@ -1,3 +1,6 @@
+//! 全国地方公共団体コード (JIS X 0402): six digits with their check digit, and the prefectures
+//! by number in JIS order.
+
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::diagnostics::shorten;

@@ -1,3 +1,6 @@
+//! A calendar date as content writes it (`YYYY-MM-DD`, 西暦): an impossible date or a 和暦 one
+//! is a parse error in the editor's words.
+
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};

@@ -1,3 +1,6 @@
+//! The closed vocabularies of an orderer's file: the guarantee kinds (契約保証予約 refused by
+//! name), the ways a 認証キー is submitted, and what STEP3 and STEP4 hand over.
+
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};

@@ -1,5 +1,6 @@
-//! The content model: what an orderer's file and the site file may say, validated while it is
-//! parsed so that every error carries the file's own line and column.
+//! The content model: what an orderer's file and the site file may say, checked field by field
+//! while it is parsed (so that every error carries the file's own line and column), and the rules
+//! across fields and files in [`validate`].
 
 mod code;
 mod date;
@@ -7,6 +8,7 @@ mod glossary;
 mod kinds;
 mod orderer;
 mod site;
+pub mod validate;
 
 pub use code::{prefecture_name, prefecture_number, LocalGovCode};
 pub use date::Date;

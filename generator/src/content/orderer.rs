@@ -1,6 +1,6 @@
 //! One orderer (発注者) as its YAML file states it: who it is, which contracts and guarantee kinds
 //! are in scope from when, how each kind's 認証キー is submitted, what happens to paper, and
-//! where every fact comes from. Validation across fields is in `load`; wording is in templates.
+//! where every fact comes from. Rules across fields are in `validate`; wording is in templates.
 
 use serde::{Deserialize, Serialize};
 

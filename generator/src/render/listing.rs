@@ -1,6 +1,7 @@
 //! The orderers as the pages that list them all (index, sitemap) see them: a sequence whose
 //! items become template values only when a loop reaches them, so a site of tens of thousands
-//! of orderers is never held in memory twice (once as content, once as template values).
+//! of orderers is never held in memory twice (once as content, once as template values); and
+//! any other list made lazy the same way (the feed's entries).
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use minijinja::Value;
 
 use crate::content::Orderer;
 
-use super::OrdererSummary;
+use super::summary::OrdererSummary;
 
 /// Some of the orderers (all, or one prefecture's), in index order.
 #[derive(Debug)]
@@ -45,29 +46,6 @@ impl Object for ListedOrderers {
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Seq(self.listed.len())
     }
-}
-
-/// The index's groups: each prefecture's name and its orderers, in JIS order (the orderers
-/// are sorted by prefecture number).
-pub fn prefecture_groups(orderers: &Arc<Vec<Orderer>>, today: NaiveDate) -> Vec<Value> {
-    let mut groups: Vec<(&str, Vec<u32>)> = Vec::new();
-    for (at, o) in orderers.iter().enumerate() {
-        if o.start_date().is_none() {
-            continue;
-        }
-        let at = at as u32;
-        match groups.last_mut() {
-            Some((name, listed)) if *name == o.prefecture => listed.push(at),
-            _ => groups.push((&o.prefecture, vec![at])),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(name, listed)| {
-            let orderers = Value::from_object(ListedOrderers::new(orderers.clone(), listed, today));
-            minijinja::context! { name => name, orderers => orderers }
-        })
-        .collect()
 }
 
 /// Every listed orderer.

@@ -1,7 +1,6 @@
 //! The minijinja environments: page templates from `templates/`, and shared Markdown from
 //! `content/sections/` (whose placeholders are filled per orderer).
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
@@ -62,8 +61,7 @@ impl Templates {
         });
         let mut assets = Vec::new();
         let mut sources = Vec::new();
-        let mut files = Vec::new();
-        collect_files(dir, dir, &mut files, &mut errors);
+        let mut files = collect_files(dir, &mut errors);
         files.sort();
         for (name, path) in files {
             if let Some(asset) = name.strip_prefix("static/") {
@@ -286,33 +284,36 @@ fn column_of(error: &minijinja::Error, offset: usize) -> Option<usize> {
     )
 }
 
-/// Every file under `dir`, without following symbolic links (a link to a parent would never
-/// end); a link is reported rather than skipped.
-fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, errors: &mut Diagnostics) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errors.push(Diagnostic::io(dir, &e).hint("--templates で templates/ の場所を指定してください"));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
+/// Every file under `dir` by its name there (`partials/sentences.jinja`), without following
+/// symbolic links (a link to a parent would never end); a link is reported rather than skipped,
+/// and so is a folder that cannot be listed.
+fn collect_files(dir: &Path, errors: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    for entry in read::entries(dir, usize::MAX) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                errors.push(e.hint("--templates で templates/ の場所を指定してください"));
+                continue;
+            }
+        };
         let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
+        let kind = entry.file_type();
         if kind.is_symlink() {
             errors.push(
-                Diagnostic::new(&path, "シンボリックリンクは読み込みません")
+                Diagnostic::new(path, "シンボリックリンクは読み込みません")
                     .hint("リンク先のファイルそのものを置いてください"),
             );
         } else if kind.is_dir() {
-            collect_files(root, &path, out, errors);
-        } else if let Ok(relative) = path.strip_prefix(root) {
+            continue;
+        } else if let Ok(relative) = path.strip_prefix(dir) {
             let name = relative.to_string_lossy().replace('\\', "/");
             if !name.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
-                out.push((name, path));
+                files.push((name, path.to_path_buf()));
             }
         }
     }
+    files
 }
 
 #[cfg(test)]

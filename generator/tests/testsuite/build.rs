@@ -2,11 +2,11 @@
 
 use std::fs;
 
-use crate::util::{snapshot, Scratch};
+use crate::util::{snapshot, Scratch, FLYERS, REAL};
 
 #[test]
 fn same_inputs_and_date_give_byte_identical_output() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     let first = snapshot(&s.path("public"));
     generator::build(&s.options("2026-11-23")).unwrap();
@@ -19,7 +19,7 @@ fn same_inputs_and_date_give_byte_identical_output() {
 
 #[test]
 fn a_failed_build_leaves_the_previous_output_intact() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     let before = snapshot(&s.path("public"));
     s.edit(
@@ -39,7 +39,7 @@ fn a_failed_build_leaves_the_previous_output_intact() {
 
 #[test]
 fn a_template_failure_at_render_time_also_writes_nothing() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     let before = snapshot(&s.path("public"));
     s.edit(
@@ -54,7 +54,7 @@ fn a_template_failure_at_render_time_also_writes_nothing() {
 
 #[test]
 fn refuses_to_replace_a_directory_it_did_not_create() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     fs::create_dir_all(s.path("public")).unwrap();
     fs::write(s.path("public/important.txt"), "keep me").unwrap();
     let errors = generator::build(&s.options("2026-11-23")).unwrap_err();
@@ -66,21 +66,42 @@ fn refuses_to_replace_a_directory_it_did_not_create() {
 }
 
 #[test]
-fn the_cli_exits_non_zero_and_prints_to_stderr() {
-    let s = Scratch::new();
-    s.edit(
-        "content/municipalities/ashiya-machi.yaml",
-        "code: \"403814\"",
-        "code: \"403815\"",
-    );
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
-        .args(["check", "--content"])
-        .arg(s.path("content"))
-        .arg("--templates")
-        .arg(s.path("templates"))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("検査数字"), "{stderr}");
+fn leftovers_of_killed_builds_are_removed_and_the_swap_keeps_a_site_in_place() {
+    let s = Scratch::of(REAL);
+    generator::build(&s.options("2026-11-23")).unwrap();
+    // A build killed between staging and swap leaves these behind, locked by nobody.
+    for leftover in [".public.staging-4194305", ".public.previous-4194306"] {
+        fs::create_dir_all(s.path(leftover).join("deep")).unwrap();
+        fs::write(s.path(leftover).join("deep/file"), "x").unwrap();
+    }
+    generator::build(&s.options("2026-11-24")).unwrap();
+    let names: Vec<String> = fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    // Only the replaced site, kept for the next build.
+    assert_eq!(names, [".public.spare"]);
+    assert!(s.path("public/index.html").exists());
+}
+
+#[test]
+fn a_folder_beside_the_output_is_a_leftover_when_no_build_holds_it_whatever_its_process_id() {
+    let s = Scratch::of(FLYERS);
+    generator::build(&s.options("2026-11-23")).unwrap();
+    // Held by a build that is running (here: this test holds its lock), under an id no process
+    // has.
+    let held = s.path(".public.staging-4194307");
+    fs::create_dir(&held).unwrap();
+    let folder = fs::File::open(&held).unwrap();
+    rustix::fs::flock(&folder, rustix::fs::FlockOperation::NonBlockingLockExclusive).unwrap();
+    // Left by a killed build whose id a live process has now (init's).
+    let left = s.path(".public.previous-1");
+    fs::create_dir_all(left.join("deep")).unwrap();
+    generator::build(&s.options("2026-11-24")).unwrap();
+    assert!(held.exists(), "a folder a running build holds is kept");
+    assert!(!left.exists(), "a folder nobody holds goes, though process 1 runs");
+    drop(folder);
+    generator::build(&s.options("2026-11-25")).unwrap();
+    assert!(!held.exists(), "once its build is gone, it is a leftover");
 }

@@ -7,7 +7,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::util::{snapshot, Scratch};
+use crate::util::{snapshot, Scratch, REAL};
 
 fn inode(path: &Path) -> u64 {
     fs::metadata(path).unwrap().ino()
@@ -23,7 +23,7 @@ fn fresh_build(s: &Scratch) -> std::collections::BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn a_one_file_edit_renders_that_page_and_the_lists_and_keeps_the_rest() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     let first = generator::build(&s.options("2026-11-23")).unwrap();
     assert_eq!(first.rendered, first.files, "a first build renders everything");
     let kept = s.path("public/ashiya-machi/index.html");
@@ -52,7 +52,7 @@ fn a_one_file_edit_renders_that_page_and_the_lists_and_keeps_the_rest() {
 
 #[test]
 fn a_template_edit_renders_every_page_again() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     s.edit(
         "templates/orderer.html",
@@ -69,7 +69,7 @@ fn a_template_edit_renders_every_page_again() {
 
 #[test]
 fn a_new_build_date_renders_every_page_again() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     let report = generator::build(&s.options("2026-11-24")).unwrap();
     assert_eq!(report.rendered, report.files);
@@ -77,7 +77,7 @@ fn a_new_build_date_renders_every_page_again() {
 
 #[test]
 fn an_output_file_changed_by_hand_is_rendered_again_not_kept() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     let page = s.path("public/saiki-shi/index.html");
     // A later modification time than the manifest's, as any edit after the build has.
@@ -90,7 +90,7 @@ fn an_output_file_changed_by_hand_is_rendered_again_not_kept() {
 
 #[test]
 fn a_damaged_manifest_only_costs_a_full_render() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     fs::write(s.path("public/.generator-output"), "not a manifest\n").unwrap();
     let report = generator::build(&s.options("2026-11-23")).unwrap();
@@ -111,7 +111,7 @@ fn beside(s: &Scratch) -> Vec<String> {
 
 #[test]
 fn the_replaced_site_is_kept_and_becomes_the_next_staging_directory() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     assert!(beside(&s).is_empty(), "a first build replaces nothing");
     generator::build(&s.options("2026-11-23")).unwrap();
@@ -130,7 +130,7 @@ fn the_replaced_site_is_kept_and_becomes_the_next_staging_directory() {
 
 #[test]
 fn a_removed_orderer_leaves_no_page_and_no_folder_in_later_builds() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     generator::build(&s.options("2026-11-23")).unwrap();
     fs::remove_file(s.path("content/municipalities/ashiya-machi.yaml")).unwrap();
@@ -150,7 +150,7 @@ fn rebuild_as_from_nothing(s: &Scratch, times: usize) {
 
 #[test]
 fn files_put_in_the_site_by_hand_do_not_come_back_through_the_spare() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     generator::build(&s.options("2026-11-23")).unwrap();
     std::thread::sleep(Duration::from_millis(20));
@@ -172,7 +172,7 @@ fn files_put_in_the_site_by_hand_do_not_come_back_through_the_spare() {
 
 #[test]
 fn a_failed_render_keeps_the_site_and_the_next_build_is_whole() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     generator::build(&s.options("2026-11-23")).unwrap();
     let before = snapshot(&s.path("public"));
@@ -191,7 +191,7 @@ fn a_failed_render_keeps_the_site_and_the_next_build_is_whole() {
 
 #[test]
 fn a_failed_first_render_leaves_nothing_beside_the_output() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     s.edit("templates/orderer.html", "<h1>", "<h1>{{ no_such_value }}");
     assert!(generator::build(&s.options("2026-11-23")).is_err());
     assert!(beside(&s).is_empty(), "{:?}", beside(&s));
@@ -202,7 +202,7 @@ fn a_failed_first_render_leaves_nothing_beside_the_output() {
 
 #[test]
 fn a_folder_named_like_the_spare_but_not_ours_is_neither_used_nor_touched() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     fs::create_dir_all(s.path(".public.spare/saiki-shi")).unwrap();
     fs::write(s.path(".public.spare/saiki-shi/index.html"), "not ours").unwrap();
@@ -215,7 +215,7 @@ fn a_folder_named_like_the_spare_but_not_ours_is_neither_used_nor_touched() {
 
 #[test]
 fn the_cli_rebuilds_only_the_lists_and_keeps_one_spare() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     let build = || {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
             .args(["build", "--date", "2026-11-23", "--content"])

@@ -1,9 +1,11 @@
-//! End-to-end tests of the generator on the real content and on broken copies of it.
+//! End-to-end tests of the generator, each on a fixture of its own (`fixtures/sites/*`, frozen
+//! content) or a broken copy of one. The real `content/` is `tests/contract.rs`'s alone.
 
 mod bad_input;
 mod build;
-mod hostile;
+mod cli;
 mod incremental;
+mod invalid;
 mod mutations;
 mod pages;
 mod patterns;

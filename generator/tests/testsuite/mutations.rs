@@ -1,4 +1,4 @@
-//! A seeded mutation test: a few hundred broken copies of the real content — characters and
+//! A seeded mutation test: a few hundred broken copies of the frozen real-content fixture — characters and
 //! lines deleted, duplicated or swapped, files cut short, hostile tokens (tabs, full-width
 //! spaces and colons, aliases, brackets, quotes, template tags, NUL) inserted, values blown up.
 //! For each: no panic, an answer within a bound, every error naming its file, and a failed
@@ -9,7 +9,7 @@ use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use crate::util::{repo_root, snapshot, Scratch};
+use crate::util::{fixtures, snapshot, Scratch, REAL};
 
 const CASES: u64 = 300;
 /// Far above a real check (tens of milliseconds): only a hang or runaway work reaches it.
@@ -113,7 +113,7 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
 
 #[test]
 fn mutated_content_never_panics_hangs_or_loses_the_previous_site() {
-    let mut targets: Vec<String> = fs::read_dir(repo_root().join("content/municipalities"))
+    let mut targets: Vec<String> = fs::read_dir(fixtures().join("sites").join(REAL).join("municipalities"))
         .unwrap()
         .map(|e| format!("content/municipalities/{}", e.unwrap().file_name().to_string_lossy()))
         .collect();
@@ -123,7 +123,7 @@ fn mutated_content_never_panics_hangs_or_loses_the_previous_site() {
     let mut failures = 0;
     let mut slowest = Duration::ZERO;
     for case in 0..CASES {
-        let scratch = Scratch::new();
+        let scratch = Scratch::of(REAL);
         let build_too = case % 25 == 0;
         let before = build_too.then(|| {
             generator::build(&scratch.options("2026-11-23")).unwrap();

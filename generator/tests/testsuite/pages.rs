@@ -1,13 +1,62 @@
-//! The orderers' pages: the two flyers' facts kept, the rendered content of real orderers.
+//! The orderers' pages: the two flyers' facts kept, the rendered content of real orderers (as
+//! frozen in the fixture).
 
 use std::fs;
 
-use crate::util::{main_text, repo_root, without_break_marks, Scratch};
+use crate::util::{assert_snapshots, fixtures, main_text, snapshot, without_break_marks, Scratch, FLYERS, REAL};
 
 fn built_page(slug: &str) -> String {
-    let scratch = Scratch::new();
-    generator::build(&scratch.options("2026-11-23")).expect("the real content builds");
+    let scratch = Scratch::of(REAL);
+    generator::build(&scratch.options("2026-11-23")).expect("the fixture builds");
     without_break_marks(&fs::read_to_string(scratch.path(&format!("public/{slug}/index.html"))).unwrap())
+}
+
+/// The whole output of the `flyers` site, file by file — every page, list, feed and data file
+/// (the static assets are copied as they are, the manifest is the build's own).
+#[test]
+fn the_whole_flyers_site() {
+    let scratch = Scratch::of(FLYERS);
+    generator::build(&scratch.options("2026-11-23")).expect("the fixture builds");
+    let assets = ["favicon.svg", "style.css", "verify.js", ".generator-output"];
+    let files: Vec<(String, String)> = snapshot(&scratch.path("public"))
+        .into_iter()
+        .filter(|(path, _)| !assets.contains(&path.as_str()))
+        .map(|(path, bytes)| {
+            (
+                format!("flyers-site__{}", path.replace('/', "_")),
+                String::from_utf8(bytes).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files.len(),
+        9,
+        "{:?}",
+        files.iter().map(|(name, _)| name).collect::<Vec<_>>()
+    );
+    assert_snapshots(files, |name, text| insta::assert_snapshot!(name, text));
+}
+
+/// What a reader sees on the pages of bodies other than a town: a prefecture, an enterprise
+/// bureau, a 一部事務組合, and orderers with a category added later or a rule per kind.
+#[test]
+fn page_text_of_every_kind_of_orderer() {
+    let scratch = Scratch::of(REAL);
+    generator::build(&scratch.options("2026-11-23")).expect("the fixture builds");
+    let slugs = [
+        "fukuoka-ken",
+        "shimonoseki-shi-jogesuidokyoku",
+        "tottori-tobu-kouiki",
+        "kunisaki-shi",
+        "shikokuchuo-shi",
+    ];
+    assert_snapshots(
+        slugs.map(|slug| {
+            let html = fs::read_to_string(scratch.path(&format!("public/{slug}/index.html"))).unwrap();
+            (format!("page-text__{slug}"), main_text(&without_break_marks(&html)))
+        }),
+        |name, text| insta::assert_snapshot!(name, text),
+    );
 }
 
 #[test]
@@ -100,7 +149,7 @@ fn pages_have_the_mechanism_diagram_and_a_qr_code() {
 
 #[test]
 fn index_groups_by_prefecture_with_status_relative_to_the_build_date() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::of(REAL);
     generator::build(&scratch.options("2025-01-01")).unwrap();
     let index = without_break_marks(&fs::read_to_string(scratch.path("public/index.html")).unwrap());
     let position = |prefecture: &str| {
@@ -142,12 +191,12 @@ fn index_groups_by_prefecture_with_status_relative_to_the_build_date() {
 
 #[test]
 fn open_data_feed_sitemap_and_robots() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::of(REAL);
     generator::build(&scratch.options("2026-11-23")).unwrap();
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(scratch.path("public/municipalities.json")).unwrap()).unwrap();
     let records = json.as_array().unwrap();
-    let files = fs::read_dir(repo_root().join("content/municipalities"))
+    let files = fs::read_dir(fixtures().join("sites").join(REAL).join("municipalities"))
         .unwrap()
         .count();
     assert_eq!(records.len(), files, "one record per orderer file");
@@ -184,5 +233,4 @@ fn open_data_feed_sitemap_and_robots() {
     assert!(fs::read_to_string(scratch.path("public/robots.txt"))
         .unwrap()
         .contains("Sitemap: https://denshi-hosho.wjcs.net/sitemap.xml"));
-    assert!(repo_root().join("content/municipalities/ashiya-machi.yaml").exists());
 }

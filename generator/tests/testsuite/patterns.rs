@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::util::{main_text, without_break_marks, Scratch};
+use crate::util::{main_text, without_break_marks, Scratch, FLYERS};
 
 /// A minimal orderer; `extra` is appended (top-level keys) and `rules` replaces the rules.
 fn orderer(name: &str, targets: &str, rules: &str, extra: &str) -> String {
@@ -22,7 +22,7 @@ struct Built {
 
 impl Built {
     fn new(slug: &str, yaml: &str, date: &str) -> Built {
-        let scratch = Scratch::new();
+        let scratch = Scratch::of(FLYERS);
         scratch.write(&format!("content/municipalities/{slug}.yaml"), yaml);
         generator::build(&scratch.options(date)).unwrap_or_else(|e| panic!("{e}"));
         Built { scratch }
@@ -55,12 +55,6 @@ fn has(text: &str, expected: &str) {
 
 fn lacks(text: &str, unexpected: &str) {
     assert!(!text.contains(unexpected), "unexpected {unexpected:?} in:\n{text}");
-}
-
-fn errors_of(slug: &str, yaml: &str) -> String {
-    let scratch = Scratch::new();
-    scratch.write(&format!("content/municipalities/{slug}.yaml"), yaml);
-    scratch.check_errors().1
 }
 
 #[test]
@@ -316,65 +310,4 @@ fn bodies_other_than_municipalities_are_named_once() {
     );
     assert_eq!(built.record("ashiya-suidokyoku")["parent"], "芦屋町");
     assert_eq!(built.record("ashiya-suidokyoku")["kind"], "企業局・公営企業");
-}
-
-#[test]
-fn bad_combinations_are_named_errors() {
-    let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [電子メール]\n";
-    has(
-        &errors_of("x", &orderer("漏れ町", ONE_TARGET, rules, "")),
-        "「前払金保証」の提出ルール（submission.rules）がありません",
-    );
-    let early = "  - category: 工事\n    from: 2026-04-01\n    kind_starts:\n      - kind: 前払金保証\n        from: 2026-01-01\n";
-    has(
-        &errors_of("x", &orderer("早い町", early, EMAIL, "")),
-        "「前払金保証」の開始日 2026-01-01 が業務区分「工事」の開始日 2026-04-01 より前です",
-    );
-    has(
-        &errors_of(
-            "x",
-            &orderer(
-                "紙町",
-                ONE_TARGET,
-                EMAIL,
-                "paper:\n  accepted: true\n  until: 2026-03-31\n",
-            ),
-        ),
-        "書面の受付の終了日 2026-03-31 が運用開始日 2026-04-01 より前です",
-    );
-    let text = errors_of(
-        "x",
-        &orderer("方法町", ONE_TARGET, "  rules:\n    - methods: [伝書鳩]\n", ""),
-    );
-    has(&text, "不明な値「伝書鳩」です");
-    has(&text, "電子申請");
-    has(
-        &errors_of(
-            "x",
-            &orderer("申請町", ONE_TARGET, "  rules:\n    - methods: [電子申請]\n", ""),
-        ),
-        "電子申請の申請先（form）がありません",
-    );
-    has(
-        &errors_of(
-            "x",
-            &orderer(
-                "印刷町",
-                ONE_TARGET,
-                "  rules:\n    - methods: [持参]\n      step4: print\n",
-                "printouts_refused: true\n",
-            ),
-        ),
-        "印刷したものを受け付けない（printouts_refused）のに、印刷して提出するルールがあります",
-    );
-    let prefecture = orderer("県町", ONE_TARGET, EMAIL, "").replace("kind: 市町村", "kind: 都道府県");
-    has(
-        &errors_of("x", &prefecture),
-        "都道府県の name「県町」が prefecture「福岡県」と違います",
-    );
-    let bureau = orderer("水道局", ONE_TARGET, EMAIL, "").replace("kind: 市町村", "kind: 企業局・公営企業");
-    has(
-        &errors_of("x", &bureau),
-        "企業局・公営企業の親団体（parent）がありません",
-    );
 }

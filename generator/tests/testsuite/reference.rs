@@ -3,11 +3,11 @@
 //! hint of an unknown field or value lists what is allowed), so a new field cannot go
 //! undocumented.
 
-use crate::util::{repo_root, Scratch};
+use crate::util::{repo_root, Scratch, FLYERS};
 
 /// What the parser allows where `probe` is written into the 芦屋町 file, as its hint lists it.
 fn allowed(from: &str, probe: &str) -> Vec<String> {
-    let s = Scratch::new();
+    let s = Scratch::of(FLYERS);
     s.edit("content/municipalities/ashiya-machi.yaml", from, probe);
     let (errors, text) = s.check_errors();
     let hint = errors

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::util::{main_text, without_break_marks, Scratch};
+use crate::util::{main_text, without_break_marks, Scratch, REAL};
 
 fn built(s: &Scratch, relative: &str) -> String {
     without_break_marks(&fs::read_to_string(s.path(&format!("public/{relative}"))).unwrap())
@@ -12,7 +12,7 @@ fn built(s: &Scratch, relative: &str) -> String {
 
 #[test]
 fn the_verification_service_is_this_sites_page_by_default_and_named_wherever_it_is_mentioned() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     let verify = built(&s, "verify/index.html");
     assert!(
@@ -38,7 +38,7 @@ fn the_verification_service_is_this_sites_page_by_default_and_named_wherever_it_
 
 #[test]
 fn an_external_verification_service_takes_every_link_and_verify_is_not_built() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     s.edit(
         "content/site.yaml",
         "  operator_short: 日本電子認証(株)\n",
@@ -70,7 +70,7 @@ fn an_external_verification_service_takes_every_link_and_verify_is_not_built() {
 
 #[test]
 fn the_verification_service_url_must_be_a_web_address() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     s.edit(
         "content/site.yaml",
         "  operator_short: 日本電子認証(株)\n",
@@ -85,7 +85,7 @@ fn the_verification_service_url_must_be_a_web_address() {
 
 #[test]
 fn the_manual_video_is_linked_as_such_only_when_content_gives_its_page() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     let without = main_text(&built(&s, "ashiya-machi/index.html"));
     assert!(
@@ -113,7 +113,7 @@ fn the_manual_video_is_linked_as_such_only_when_content_gives_its_page() {
 
 #[test]
 fn every_page_gives_the_company_contact_and_the_orderers_page_its_own() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
     for page in ["index.html", "verify/index.html", "404.html", "ashiya-machi/index.html"] {
         assert!(
@@ -144,7 +144,7 @@ fn every_page_gives_the_company_contact_and_the_orderers_page_its_own() {
 
 #[test]
 fn templates_are_held_to_the_glossary_with_its_exceptions() {
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     s.edit(
         "templates/404.html",
         "から発注者をお選びください。",
@@ -155,7 +155,7 @@ fn templates_are_held_to_the_glossary_with_its_exceptions() {
     assert!(text.contains("「申込」は誤記です"), "{text}");
     assert!(text.contains("「申込み」と書いてください"), "{text}");
     // 申込書 and the video's title 「…保証申込手続き…」 are written as they are.
-    let s = Scratch::new();
+    let s = Scratch::of(REAL);
     s.edit(
         "templates/404.html",
         "から発注者をお選びください。",

@@ -1,3 +1,7 @@
+//! What every suite shares: the fixture sites, scratch copies of them to build or break, and
+//! readers of what a build wrote. No test reads the real `content/`: that is `tests/contract.rs`'s
+//! alone.
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -5,19 +9,35 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use generator::{BuildOptions, Diagnostics};
 
+/// The frozen copy of `content/` as it was on 2026-11-23: thirteen real orderers, every pattern
+/// the research names.
+pub const REAL: &str = "real-2026-11";
+/// The two flyers' orderers (芦屋町, 佐伯市) with the shared text: the base of the invalid cases.
+pub const FLYERS: &str = "flyers";
+
+/// The repository the tests run in. `GENERATOR_REPO_ROOT` points them at another copy of it
+/// (`tests/content-edits.sh` runs the suites in a copy whose `content/` was edited).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    match std::env::var_os("GENERATOR_REPO_ROOT") {
+        Some(root) => PathBuf::from(root),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf(),
+    }
 }
 
-/// A scratch copy of the real `content/` and `templates/`, to break on purpose.
+pub fn fixtures() -> PathBuf {
+    repo_root().join("generator/tests/testsuite/fixtures")
+}
+
+/// A scratch copy of a fixture site (as `content/`) and of the real `templates/`, to build or
+/// to break on purpose.
 pub struct Scratch {
     pub dir: tempfile::TempDir,
 }
 
 impl Scratch {
-    pub fn new() -> Scratch {
+    pub fn of(site: &str) -> Scratch {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&repo_root().join("content"), &dir.path().join("content"));
+        copy_dir(&fixtures().join("sites").join(site), &dir.path().join("content"));
         copy_dir(&repo_root().join("templates"), &dir.path().join("templates"));
         Scratch { dir }
     }
@@ -56,13 +76,27 @@ impl Scratch {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
+/// Asserts every `(name, text)` with `assert` (the caller's `insta::assert_snapshot!`, so that
+/// snapshots are named after the caller's module), all of them before failing: one run names
+/// every snapshot that changed (`cargo insta review` shows them).
+pub fn assert_snapshots(named: impl IntoIterator<Item = (String, String)>, assert: impl Fn(&str, String)) {
+    let mut failed = Vec::new();
+    for (name, text) in named {
+        let matched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| assert(&name, text)));
+        if matched.is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(failed.is_empty(), "snapshots that changed: {failed:?}");
+}
+
+/// Copies a folder tree; files already at `to` are replaced.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
         } else {
             fs::copy(entry.path(), target).unwrap();
         }
@@ -129,22 +163,15 @@ pub fn main_text(html: &str) -> String {
 
 /// Every file under `dir`, by path relative to it: what a build left on disk.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
-                    fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| !entry.file_type().is_dir())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (relative, fs::read(entry.path()).unwrap())
+        })
+        .collect()
 }
 
 /// A page without the line-breaking marks (`<wbr>` between phrases, `<span class="nw">` around

@@ -1,0 +1,111 @@
+//! One orderer's page (`<slug>/index.html`): the shared Markdown with the orderer's
+//! placeholders filled, its Q&A, its JSON-LD, through `templates/orderer.html`, cut into phrases
+//! for line breaking — unless the previous build's page was made from the same inputs.
+
+use minijinja::value::Serde;
+use minijinja::{context, Value};
+
+use crate::diagnostics::Diagnostic;
+use crate::load::Content;
+
+use super::cache::{Output, PageKeys};
+use super::json_ld::faq_json_ld;
+use super::phrases::LineBreaker;
+use super::sections;
+use super::sentences::{feed_sentence, sentences, Sentences};
+use super::summary::OrdererSummary;
+use super::templates::Templates;
+
+/// What rendering one orderer's page needs from the whole site.
+pub struct PageJob<'a> {
+    pub content: &'a Content,
+    pub templates: &'a Templates,
+    pub section_env: &'a minijinja::Environment<'static>,
+    pub markdown: &'a sections::MarkdownMemo,
+    pub globals: &'a Value,
+    pub breaker: &'a LineBreaker,
+    pub keys: &'a PageKeys,
+}
+
+impl PageJob<'_> {
+    /// Renders one orderer's page into `out`, unless the previous build's page was made from
+    /// the same inputs (then it is kept). Returns the sentence the feed says of the orderer and
+    /// the size of the page if it was rendered.
+    pub fn render_into(
+        &self,
+        summary: &OrdererSummary<'_>,
+        out: Output<'_>,
+    ) -> Result<(String, Option<usize>), Vec<Diagnostic>> {
+        let path = format!("{}/index.html", summary.o.slug);
+        let key = self.keys.page(summary);
+        if out.keep_fresh(&path, key).map_err(|e| vec![e])? {
+            let feed_text = feed_sentence(summary, self.templates).map_err(|e| vec![e])?;
+            return Ok((feed_text, None));
+        }
+        let sentences = sentences(summary, self.templates).map_err(|e| vec![e])?;
+        let html = self.render(summary, &sentences)?;
+        out.put(&path, html.as_bytes(), key).map_err(|e| vec![e])?;
+        Ok((sentences.targets_sentence, Some(html.len())))
+    }
+
+    fn render(&self, summary: &OrdererSummary<'_>, sentences: &Sentences) -> Result<String, Vec<Diagnostic>> {
+        let o = summary.o;
+        let content = self.content;
+        let placeholders = context! {
+            ..self.globals.clone(),
+            ..context! {
+            name => &o.name,
+            full_name => &summary.full_name,
+            start_date => &summary.start.text,
+            started => summary.start.passed,
+            headline_kinds => Serde(&summary.headline_kinds),
+            kinds_canonical => Serde(&summary.kinds_canonical),
+            step3 => Serde(&summary.step3),
+            step4 => Serde(&summary.step4),
+            printouts_refused => o.printouts_refused,
+            documents => Serde(&o.submission.documents),
+            ..Value::from(Serde(sentences))
+            }
+        };
+        let mut errors = Vec::new();
+        let html_sections = sections::render_sections(self.section_env, self.markdown, content, &placeholders)
+            .unwrap_or_else(|found| {
+                errors.extend(found);
+                Default::default()
+            });
+        let mut questions = sections::render_questions(self.section_env, self.markdown, content, &placeholders)
+            .unwrap_or_else(|e| {
+                errors.push(e);
+                Vec::new()
+            });
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        questions.extend(
+            o.extra_qa
+                .iter()
+                .map(|qa| sections::question_view(self.markdown, &qa.question, &qa.answer)),
+        );
+
+        let page_url = format!("{}{}/", content.site.base_url, o.slug);
+        // `o` is the summary's own: converted once.
+        let summary_value = Value::from(Serde(summary));
+        let o_value = summary_value.get_attr("o").unwrap_or_else(|_| Value::from(Serde(o)));
+        let context = context! {
+            ..self.globals.clone(),
+            ..context! {
+                summary => summary_value,
+                o => o_value,
+                sentences => Serde(sentences),
+                sections => Serde(&html_sections),
+                questions => Serde(&questions),
+                page_url => &page_url,
+                faq_jsonld => faq_json_ld(&questions, &page_url),
+            }
+        };
+        self.templates
+            .render("orderer.html", context)
+            .map(|html| self.breaker.apply(&html))
+            .map_err(|e| vec![e])
+    }
+}

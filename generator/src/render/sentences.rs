@@ -1,0 +1,77 @@
+//! The sentences an orderer's facts are worded in — for the placeholders of the shared
+//! Markdown, the page and the feed — called from the macros of
+//! `templates/partials/sentences.jinja`, where their wording lives.
+
+use minijinja::value::Serde;
+use minijinja::Value;
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+
+use super::summary::OrdererSummary;
+use super::templates::{Templates, SENTENCES_TEMPLATE};
+
+/// Sentences the shared Markdown and the pages use, from `templates/partials/sentences.jinja`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Sentences {
+    pub targets_sentence: String,
+    pub kinds_by_category: String,
+    pub submission_answer: String,
+    pub paper_sentence: String,
+    pub other_documents_sentence: String,
+    pub submitted_documents: String,
+}
+
+pub fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sentences, Diagnostic> {
+    let o = Value::from(Serde(summary.o));
+    let calls = [
+        ("targets_sentence", targets_sentence_args(o.clone(), summary)),
+        ("kinds_by_category", vec![Value::from(Serde(&summary.targets))]),
+        (
+            "submission_answer",
+            vec![
+                o.clone(),
+                Value::from(Serde(&summary.rules)),
+                Value::from(Serde(&summary.o.submission.ask)),
+            ],
+        ),
+        ("paper_sentence", vec![Value::from(Serde(&summary.paper))]),
+        (
+            "other_documents_sentence",
+            vec![Value::from(Serde(&summary.o.other_documents))],
+        ),
+        ("submitted_documents", vec![Value::from(Serde(&summary.step3))]),
+    ];
+    let text: Vec<String> = templates
+        .call_macros(SENTENCES_TEMPLATE, &calls)?
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .collect();
+    let [targets_sentence, kinds_by_category, submission_answer, paper_sentence, other_documents_sentence, submitted_documents] =
+        <[String; 6]>::try_from(text).map_err(|_| Diagnostic::new(SENTENCES_TEMPLATE, "文のマクロの数が合いません"))?;
+    Ok(Sentences {
+        targets_sentence,
+        kinds_by_category,
+        submission_answer,
+        paper_sentence,
+        other_documents_sentence,
+        submitted_documents,
+    })
+}
+
+/// `o`: the orderer as a template value, converted once by the caller.
+fn targets_sentence_args(o: Value, summary: &OrdererSummary<'_>) -> Vec<Value> {
+    vec![o, Value::from(Serde(&summary.groups))]
+}
+
+/// The one sentence the feed needs of an orderer whose page is kept as it was.
+pub fn feed_sentence(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<String, Diagnostic> {
+    let text = templates.call_macros(
+        SENTENCES_TEMPLATE,
+        &[(
+            "targets_sentence",
+            targets_sentence_args(Value::from(Serde(summary.o)), summary),
+        )],
+    )?;
+    Ok(text.into_iter().next().unwrap_or_default().trim().to_string())
+}
