@@ -1,5 +1,6 @@
 # Sourced by the verifier benchmarks: checks for wrk, builds the release binary and starts
 # `verifier serve` on a free port with the environment given as arguments (NAME=value …).
+# VERIFIER_BIN=path runs another build instead (an older commit's, for a side-by-side run).
 # Sets $port and $server, and $scripts (a scratch folder for wrk's Lua); the server, the RSS
 # sampler and the folder go at exit. Also: wrk's figures from its output, and the sampler.
 server=
@@ -10,9 +11,9 @@ trap 'kill $server 2>/dev/null || true; [ -z "$sampler" ] || kill $sampler 2>/de
 rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$server/status"; }
 start_verifier() {
   command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-  cargo build --release --quiet -p verifier --bin verifier
+  [ -n "${VERIFIER_BIN:-}" ] || cargo build --release --quiet -p verifier --bin verifier
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  env "$@" ./target/release/verifier serve --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+  env "$@" "${VERIFIER_BIN:-./target/release/verifier}" serve --addr "127.0.0.1:$port" >/dev/null 2>&1 &
   server=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.1; done
 }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::error::Error;
 use crate::http::HttpConfig;
 use crate::keys::Peppers;
 use crate::server::ServeLimits;
@@ -92,46 +93,41 @@ pub enum PepperFallback {
 }
 
 impl Settings {
-    pub fn from_env(fallback: PepperFallback) -> Result<Settings, String> {
+    pub fn from_env(fallback: PepperFallback) -> Result<Settings, Error> {
         Settings::from_lookup(|name| std::env::var(name).ok(), fallback)
     }
 
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>, fallback: PepperFallback) -> Result<Settings, String> {
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>, fallback: PepperFallback) -> Result<Settings, Error> {
         let peppers = match (get("VERIFIER_PEPPERS"), fallback) {
             (Some(spec), PepperFallback::Require) => {
                 let peppers = Peppers::parse(&spec)?;
                 if peppers.includes_development() {
-                    return Err("開発用の pepper は本番（Lambda、--store dynamodb）では使えません。本番用の pepper を設定してください".into());
+                    return Err(Error::DevelopmentPepper);
                 }
                 peppers
             }
             (Some(spec), _) => Peppers::parse(&spec)?,
             (None, PepperFallback::AllowDevelopment) => Peppers::development(),
-            (None, PepperFallback::Require) => {
-                return Err("VERIFIER_PEPPERS がありません（id=secret、32バイト以上）。本番では必須です".into())
-            }
+            (None, PepperFallback::Require) => return Err(Error::MissingPeppers),
         };
         let peppers = match (get("VERIFIER_CALLER_KEY"), fallback) {
             (Some(key), _) => peppers.with_caller_key(&key)?,
             (None, PepperFallback::AllowDevelopment) => peppers,
-            (None, PepperFallback::Require) => {
-                return Err(
-                    "VERIFIER_CALLER_KEY がありません（32バイト以上、pepper とは別の秘密）。本番では必須です".into(),
-                )
-            }
+            (None, PepperFallback::Require) => return Err(Error::MissingCallerKey),
         };
-        let number = |name: &str, default: u64| -> Result<u64, String> {
+        let number = |name: &'static str, default: u64| -> Result<u64, Error> {
             match get(name) {
-                Some(text) => text
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("{name}「{text}」は正の整数ではありません")),
+                Some(text) => text.trim().parse().map_err(|_| Error::NotAnInteger { name, text }),
                 None => Ok(default),
             }
         };
         let defaults = ThrottlePolicy::default();
-        let limit = |failures: &str, window: &str, default: Limit| -> Result<Limit, String> {
-            let failures = u32::try_from(number(failures, u64::from(default.failures))?).map_err(|e| e.to_string())?;
+        let limit = |failures: &'static str, window: &'static str, default: Limit| -> Result<Limit, Error> {
+            let failures =
+                u32::try_from(number(failures, u64::from(default.failures))?).map_err(|_| Error::TooLarge {
+                    name: failures,
+                    text: get(failures).unwrap_or_default(),
+                })?;
             Ok(Limit {
                 failures: failures.max(1),
                 window_secs: number(window, default.window_secs)?.max(1),
@@ -187,9 +183,7 @@ impl Settings {
                 trusted_proxy_hops: number("VERIFIER_TRUSTED_PROXY_HOPS", 0)? as usize,
                 timeout: Duration::from_millis(number("VERIFIER_TIMEOUT_MS", 5_000)?),
                 origin_secret: match get("VERIFIER_ORIGIN_SECRET").filter(|v| !v.is_empty()) {
-                    Some(secret) if secret.len() < 16 => {
-                        return Err("VERIFIER_ORIGIN_SECRET は16文字以上にしてください".into())
-                    }
+                    Some(secret) if secret.len() < 16 => return Err(Error::OriginSecretTooShort),
                     other => other,
                 },
             },
@@ -224,7 +218,10 @@ mod tests {
 
     #[test]
     fn production_requires_a_pepper() {
-        assert!(Settings::from_lookup(|_| None, PepperFallback::Require).is_err());
+        assert!(matches!(
+            Settings::from_lookup(|_| None, PepperFallback::Require),
+            Err(Error::MissingPeppers)
+        ));
         let local = Settings::from_lookup(|_| None, PepperFallback::AllowDevelopment).unwrap();
         assert!(local.peppers.is_development);
         assert_eq!(local.policy, ThrottlePolicy::default());
@@ -243,10 +240,15 @@ mod tests {
         .unwrap();
         assert_eq!(settings.policy.per_caller.failures, 3);
         assert_eq!(settings.http.cors_origins.len(), 2);
-        assert!(Settings::from_lookup(
-            |n| (n == "VERIFIER_CALLER_FAILURES").then(|| "x".into()),
-            PepperFallback::AllowDevelopment
-        )
-        .is_err());
+        assert!(matches!(
+            Settings::from_lookup(
+                |n| (n == "VERIFIER_CALLER_FAILURES").then(|| "x".into()),
+                PepperFallback::AllowDevelopment
+            ),
+            Err(Error::NotAnInteger {
+                name: "VERIFIER_CALLER_FAILURES",
+                ..
+            })
+        ));
     }
 }

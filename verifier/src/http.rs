@@ -6,9 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{to_bytes, Body};
+use axum::body::to_bytes;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -17,10 +18,14 @@ use serde_json::{json, Value};
 use subtle::ConstantTimeEq;
 use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::certificate::Certificate;
-use crate::normalize::{parse_key, CertificateNumber, FieldError, KEY_FIELD, NUMBER_FIELD};
+use crate::config::Settings;
+use crate::error::{Field, FieldError};
+use crate::normalize::{parse_key, CertificateNumber};
 use crate::service::{Outcome, Verifier};
 use crate::store::CertificateStore;
 
@@ -62,6 +67,44 @@ struct AppState<S> {
     config: HttpConfig,
 }
 
+/// The API both binaries serve: the verifier on `store`, configured by `settings`.
+pub fn app<S: CertificateStore>(store: S, settings: &Settings) -> Router {
+    router(
+        Arc::new(Verifier::from_settings(store, settings)),
+        settings.http.clone(),
+    )
+}
+
+/// The API's answers: JSON, never cached, loading nothing, sending no referrer.
+const API_HEADERS: [(HeaderName, &str); 4] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::CACHE_CONTROL, "no-store"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'",
+    ),
+];
+
+/// The site's pages (and anything outside `/api`): they load only what the site serves.
+const SITE_HEADERS: [(HeaderName, &str); 4] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::CONTENT_SECURITY_POLICY, SITE_CSP),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+];
+
+/// `router` with each of `headers` set on every answer (replacing a value already there).
+fn with_headers(mut router: Router, headers: &[(HeaderName, &'static str)]) -> Router {
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            name.clone(),
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
+}
+
 /// `/api/verify` and `/api/health`, with JSON errors for anything else under `/api`.
 pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfig) -> Router {
     let cors = (!config.cors_origins.is_empty()).then(|| {
@@ -79,7 +122,12 @@ pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfi
     let api = Router::new()
         .route(
             "/verify",
-            post(verify::<S>).fallback(|method: Method| method_not_allowed(method, "POST")),
+            // Outermost first: a body that is not JSON is refused before its size matters.
+            post(verify::<S>)
+                .route_layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+                .route_layer(axum::middleware::map_response(worded_too_large))
+                .route_layer(axum::middleware::from_fn(require_json))
+                .fallback(|method: Method| method_not_allowed(method, "POST")),
         )
         .route(
             "/health",
@@ -91,9 +139,13 @@ pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfi
         Some(cors) => api.layer(cors),
         None => api,
     };
+    let elsewhere = with_headers(
+        Router::new().fallback(|| async { StatusCode::NOT_FOUND }),
+        &SITE_HEADERS,
+    );
     Router::new()
-        .nest("/api", api)
-        .layer(axum::middleware::map_response(security_headers))
+        .nest("/api", with_headers(api, &API_HEADERS))
+        .fallback_service(elsewhere)
 }
 
 /// The site's pages may load only what the site itself serves; the same policy is in the
@@ -109,7 +161,7 @@ pub fn router_with_site(api: Router, site: &Path) -> Router {
         .append_index_html_on_directories(true)
         .not_found_service(not_found.clone());
     let root = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
-    let guarded = axum::middleware::from_fn(move |request: Request, next: axum::middleware::Next| {
+    let guarded = axum::middleware::from_fn(move |request: Request, next: Next| {
         let root = root.clone();
         let not_found = not_found.clone();
         async move {
@@ -122,8 +174,10 @@ pub fn router_with_site(api: Router, site: &Path) -> Router {
             }
         }
     });
-    api.fallback_service(Router::new().fallback_service(files).layer(guarded))
-        .layer(axum::middleware::map_response(security_headers))
+    api.fallback_service(with_headers(
+        Router::new().fallback_service(files).layer(guarded),
+        &SITE_HEADERS,
+    ))
 }
 
 /// Whether `path` names a file of the site: no segment starting with a dot, and — symbolic
@@ -143,37 +197,18 @@ async fn inside_site(root: &Path, path: &str) -> bool {
     }
 }
 
-/// Security headers by kind of answer: the API's (JSON, never cached, loads nothing) and the
-/// site's (pages that load only what the site serves).
-async fn security_headers(request_path: axum::http::Uri, mut response: Response) -> Response {
-    let api = request_path.path().starts_with("/api");
-    let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if api {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        );
-    } else {
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SITE_CSP));
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        );
-    }
-    response
-}
-
 fn error(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
     let body = json!({ "error": { "code": code, "message": message, "field": field } });
     (status, Json(body)).into_response()
 }
 
 fn field_error(e: FieldError) -> Response {
-    error(StatusCode::BAD_REQUEST, "invalid_field", &e.message, Some(e.field))
+    error(
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        &e.to_string(),
+        Some(e.field().name()),
+    )
 }
 
 async fn not_found() -> Response {
@@ -219,17 +254,11 @@ struct VerifyBody {
     auth_key: Option<Value>,
 }
 
-fn string_field<'a>(value: &'a Option<Value>, field: &'static str, label: &str) -> Result<&'a str, FieldError> {
+fn string_field(value: &Option<Value>, field: Field) -> Result<&str, FieldError> {
     match value {
         Some(Value::String(text)) => Ok(text),
-        Some(_) => Err(FieldError {
-            field,
-            message: format!("{label}は文字列で送ってください"),
-        }),
-        None => Err(FieldError {
-            field,
-            message: format!("{label}がありません"),
-        }),
+        Some(_) => Err(FieldError::NotAString(field)),
+        None => Err(FieldError::Missing(field)),
     }
 }
 
@@ -240,25 +269,34 @@ struct VerifiedAnswer<'a> {
     certificate: &'a Certificate,
 }
 
-async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    if !is_json(&parts.headers) {
-        return error(
+/// `/api/verify` takes JSON only: anything else is refused before its body is read.
+async fn require_json(request: Request, next: Next) -> Response {
+    if is_json(request.headers()) {
+        next.run(request).await
+    } else {
+        error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             "Content-Type: application/json で送ってください。",
             None,
-        );
+        )
     }
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
-        return too_large();
+}
+
+/// The body limit's refusal (a declared length over the limit) in the API's own words.
+async fn worded_too_large(response: Response) -> Response {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        response
     }
-    let bytes = match to_bytes(Body::new(body), MAX_BODY_BYTES).await {
+}
+
+async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    // The limit layer has refused a declared length over the limit; a streamed body that goes
+    // over it fails here.
+    let bytes = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
         Err(e) if is_length_limit(&e) => return too_large(),
         // A body that breaks off or a malformed chunk: the request is at fault, not its size.
@@ -268,13 +306,12 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
         Ok(parsed) => parsed,
         Err(_) => return error(StatusCode::BAD_REQUEST, "invalid_json", "JSON として読めません。", None),
     };
-    let number = match string_field(&parsed.certificate_number, NUMBER_FIELD, "保証契約番号")
-        .and_then(CertificateNumber::parse)
-    {
-        Ok(number) => number,
-        Err(e) => return field_error(e),
-    };
-    let key = match string_field(&parsed.auth_key, KEY_FIELD, "認証キー").and_then(parse_key) {
+    let number =
+        match string_field(&parsed.certificate_number, Field::CertificateNumber).and_then(CertificateNumber::parse) {
+            Ok(number) => number,
+            Err(e) => return field_error(e),
+        };
+    let key = match string_field(&parsed.auth_key, Field::AuthKey).and_then(parse_key) {
         Ok(key) => key,
         Err(e) => return field_error(e),
     };

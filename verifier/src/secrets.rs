@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::config::{PepperFallback, Settings};
+use crate::error::Error;
 
 /// Environment variables that would hold a secret in plain sight: refused under Lambda.
 pub const SECRET_VARIABLES: &[&str] = &["VERIFIER_PEPPERS", "VERIFIER_CALLER_KEY", "VERIFIER_ORIGIN_SECRET"];
@@ -25,34 +26,33 @@ pub struct DeploymentSecrets {
 }
 
 impl DeploymentSecrets {
-    pub fn parse(secret_string: &str) -> Result<DeploymentSecrets, String> {
-        serde_json::from_str(secret_string).map_err(|e| {
-            format!("シークレットの形式が違います（{{\"peppers\": …, \"caller_key\": …, \"origin_secret\": …}}）: {e}")
-        })
+    pub fn parse(secret_string: &str) -> Result<DeploymentSecrets, Error> {
+        serde_json::from_str(secret_string).map_err(|e| Error::SecretFormat(e.to_string()))
     }
 
     /// Fetches and parses the secret named `secret_id`.
-    pub async fn fetch(client: &aws_sdk_secretsmanager::Client, secret_id: &str) -> Result<DeploymentSecrets, String> {
+    pub async fn fetch(client: &aws_sdk_secretsmanager::Client, secret_id: &str) -> Result<DeploymentSecrets, Error> {
         let output = client
             .get_secret_value()
             .secret_id(secret_id)
             .send()
             .await
-            .map_err(|e| format!("Secrets Manager から {secret_id} を読めません: {e:?}"))?;
+            .map_err(|e| Error::SecretFetch {
+                id: secret_id.to_string(),
+                message: format!("{e:?}"),
+            })?;
         let text = output
             .secret_string()
-            .ok_or_else(|| format!("シークレット {secret_id} に文字列がありません"))?;
+            .ok_or_else(|| Error::SecretEmpty(secret_id.to_string()))?;
         DeploymentSecrets::parse(text)
     }
 }
 
 /// The Lambda's settings: secrets from `secrets`, everything else from `env`; a secret found in
 /// the environment, or the public development pepper, is an error.
-pub fn lambda_settings(env: &HashMap<String, String>, secrets: DeploymentSecrets) -> Result<Settings, String> {
+pub fn lambda_settings(env: &HashMap<String, String>, secrets: DeploymentSecrets) -> Result<Settings, Error> {
     if let Some(name) = SECRET_VARIABLES.iter().find(|name| env.contains_key(**name)) {
-        return Err(format!(
-            "{name} が環境変数にあります。秘密は Secrets Manager（VERIFIER_SECRET_ARN）にだけ置いてください"
-        ));
+        return Err(Error::SecretInEnvironment(name));
     }
     let mut all = env.clone();
     all.insert("VERIFIER_PEPPERS".into(), secrets.peppers);
@@ -84,7 +84,10 @@ mod tests {
         for name in SECRET_VARIABLES {
             let env = HashMap::from([(name.to_string(), "x".repeat(40))]);
             let error = lambda_settings(&env, secrets("p1=production-pepper-0123456789abcdef0123")).unwrap_err();
-            assert!(error.contains(name), "{error}");
+            assert!(
+                matches!(error, Error::SecretInEnvironment(found) if found == *name),
+                "{error}"
+            );
         }
     }
 
@@ -92,14 +95,17 @@ mod tests {
     fn the_development_pepper_is_refused() {
         let (id, secret) = DEVELOPMENT_PEPPER;
         let error = lambda_settings(&HashMap::new(), secrets(&format!("{id}={secret}"))).unwrap_err();
-        assert!(error.contains("開発用"), "{error}");
+        assert!(matches!(error, Error::DevelopmentPepper), "{error}");
         let rotated = format!("p2=production-pepper-0123456789abcdef0123,{id}={secret}");
         assert!(lambda_settings(&HashMap::new(), secrets(&rotated)).is_err());
     }
 
     #[test]
     fn the_secret_is_json() {
-        assert!(DeploymentSecrets::parse("p1=abc").is_err());
+        assert!(matches!(
+            DeploymentSecrets::parse("p1=abc"),
+            Err(Error::SecretFormat(_))
+        ));
         let parsed = DeploymentSecrets::parse(r#"{"peppers":"p1=x","caller_key":"k"}"#).unwrap();
         assert_eq!(parsed.origin_secret, None);
     }

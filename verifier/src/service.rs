@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::certificate::Certificate;
+use crate::config::Settings;
 use crate::keys::{AuthKey, Peppers};
 use crate::normalize::CertificateNumber;
 use crate::store::{AuditOutcome, AuditRecord, CertificateStore, Reservation, StoreError, ThrottleScope};
@@ -100,6 +101,15 @@ impl<S: CertificateStore> Verifier<S> {
             policy: ThrottlePolicy::default(),
             audit_retention_secs: 400 * 86_400,
             clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The verifier both binaries run: `settings`' peppers, policy and retention.
+    pub fn from_settings(store: S, settings: &Settings) -> Verifier<S> {
+        Verifier {
+            policy: settings.policy,
+            audit_retention_secs: settings.audit_retention_secs,
+            ..Verifier::new(store, settings.peppers.clone())
         }
     }
 

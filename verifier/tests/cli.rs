@@ -95,7 +95,10 @@ fn admin_commands_work_on_a_scratch_copy_and_keep_its_warning() {
         &written[..200.min(written.len())]
     );
     // The default date is today in Japan (either side of a midnight during the test).
-    let days = [verifier::admin::jst_date(before), verifier::admin::jst_date(after)];
+    let days = [
+        verifier::admin::jst_date(before).to_string(),
+        verifier::admin::jst_date(after).to_string(),
+    ];
     assert!(
         days.iter().any(|day| written.contains(&format!("date: {day}"))),
         "set-status records {days:?} (JST)"
@@ -111,6 +114,22 @@ fn admin_commands_work_on_a_scratch_copy_and_keep_its_warning() {
     assert_eq!(status, 1);
     assert!(stderr.contains("登録済み"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&store).unwrap(), written);
+
+    // A date that is not a calendar day is refused where it is typed, and nothing is written.
+    for date in ["banana", "2026-02-30"] {
+        let (status, _, stderr) = verifier(&[
+            "--certificates",
+            store_arg,
+            "set-status",
+            "W2026-050201",
+            "有効",
+            "--date",
+            date,
+        ]);
+        assert_eq!(status, 2, "{stderr}");
+        assert!(stderr.contains(&format!("日付「{date}」")), "{stderr}");
+        assert_eq!(std::fs::read_to_string(&store).unwrap(), written);
+    }
 }
 
 /// Keys issued under the public development pepper verify for anyone who reads this repository:

@@ -59,11 +59,20 @@ fn pk(number: &CertificateNumber) -> AttributeValue {
     AttributeValue::S(format!("CERT#{}", number.as_str()))
 }
 
+/// A throttle counter's sort key (see the table above).
+fn throttle_sort_key(scope: &ThrottleScope) -> String {
+    match scope {
+        ThrottleScope::Caller(id) => format!("THROTTLE#CALLER#{id}"),
+        ThrottleScope::CallerAnywhere(_) => "THROTTLE#ANY".to_string(),
+        ThrottleScope::Everyone => "THROTTLE#ALL".to_string(),
+    }
+}
+
 /// Where a throttle counter lives: a caller-wide one in the caller's partition.
 fn throttle_key(number: &CertificateNumber, scope: &ThrottleScope) -> (AttributeValue, AttributeValue) {
     match scope.caller_wide() {
-        Some(id) => (s(format!("CALLER#{id}")), s(scope.sort_key())),
-        None => (pk(number), s(scope.sort_key())),
+        Some(id) => (s(format!("CALLER#{id}")), s(throttle_sort_key(scope))),
+        None => (pk(number), s(throttle_sort_key(scope))),
     }
 }
 

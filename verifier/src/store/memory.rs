@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AuditRecord, CertificateStore, Reservation, StoreError, StoredCertificate, ThrottleScope};
 use crate::certificate::Certificate;
+use crate::error::Error;
 use crate::keys::KeyHash;
 use crate::normalize::CertificateNumber;
 
@@ -108,32 +109,65 @@ impl MemoryStore {
     }
 
     /// Loads a certificates file (`verifier/demo/certificates.yaml` by default).
-    pub fn load(path: &Path) -> Result<MemoryStore, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let entries: Vec<CertificateFileEntry> =
-            serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let store = MemoryStore::new();
-        {
-            let mut state = store.lock().map_err(|e| e.to_string())?;
-            for (index, entry) in entries.into_iter().enumerate() {
-                let where_ = format!("{}: entry {}", path.display(), index + 1);
-                let number = CertificateNumber::parse(&entry.certificate.certificate_number)
-                    .map_err(|e| format!("{where_}: {}", e.message))?;
-                let key_hash = KeyHash::decode(&entry.key_hash).ok_or(format!("{where_}: key_hash is not id:hex"))?;
-                if state.certificates.contains_key(&number) {
-                    return Err(format!("{where_}: duplicate certificate number {number}"));
-                }
-                state.certificates.insert(
-                    number,
-                    StoredCertificate {
-                        certificate: Arc::new(entry.certificate),
-                        key_hash,
-                        version: 1,
-                    },
-                );
+    pub fn load(path: &Path) -> Result<MemoryStore, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let entries: Vec<CertificateFileEntry> = serde_yaml::from_str(&text).map_err(|e| Error::Yaml {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let mut certificates = HashMap::new();
+        for (index, entry) in entries.into_iter().enumerate() {
+            let problem = |problem: String| Error::CertificatesFile {
+                path: path.to_path_buf(),
+                entry: index + 1,
+                problem,
+            };
+            let number =
+                CertificateNumber::parse(&entry.certificate.certificate_number).map_err(|e| problem(e.to_string()))?;
+            let key_hash = KeyHash::decode(&entry.key_hash)
+                .ok_or_else(|| problem("key_hash が id:16進数 ではありません".into()))?;
+            if certificates.contains_key(&number) {
+                return Err(problem(format!("保証契約番号 {number} が重なっています")));
             }
+            certificates.insert(
+                number,
+                StoredCertificate {
+                    certificate: Arc::new(entry.certificate),
+                    key_hash,
+                    version: 1,
+                },
+            );
         }
+        let store = MemoryStore::new();
+        store.lock()?.certificates = certificates;
         Ok(store)
+    }
+
+    /// Writes every certificate back to `path` through a temporary file, keeping the file's
+    /// opening comment (the demo file's warning that it is hashed with the development pepper).
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let entries = self.entries()?;
+        let previous = std::fs::read_to_string(path).unwrap_or_default();
+        let header: String = previous
+            .lines()
+            .take_while(|line| line.starts_with('#'))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let yaml = serde_yaml::to_string(&entries).map_err(|e| Error::Yaml {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let temporary = path.with_extension("yaml.tmp");
+        let written = |path: &Path, source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        std::fs::write(&temporary, header + &yaml).map_err(|e| written(&temporary, e))?;
+        std::fs::rename(&temporary, path).map_err(|e| written(path, e))?;
+        Ok(())
     }
 
     /// Every certificate, for writing a certificates file back.

@@ -39,14 +39,6 @@ pub enum ThrottleScope {
 }
 
 impl ThrottleScope {
-    pub fn sort_key(&self) -> String {
-        match self {
-            ThrottleScope::Caller(id) => format!("THROTTLE#CALLER#{id}"),
-            ThrottleScope::CallerAnywhere(_) => "THROTTLE#ANY".to_string(),
-            ThrottleScope::Everyone => "THROTTLE#ALL".to_string(),
-        }
-    }
-
     /// Whether the counter belongs to the caller rather than to the number.
     pub fn caller_wide(&self) -> Option<&str> {
         match self {
@@ -99,31 +91,23 @@ pub struct AuditRecord {
     pub expires_at: u64,
 }
 
-/// Anything that stops a store from answering. The service turns every one into a 503.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Anything that stops a store from answering. The service turns every one into a 503; these
+/// words are for the log (the admin CLI puts its Japanese in front: `Error::Store`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
+    #[error("store unavailable: {0}")]
     Unavailable(String),
     /// Stored data that does not parse: never treated as a match.
+    #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     /// Another writer kept winning a conditional update.
+    #[error("too much contention on a conditional update")]
     Contention,
+    #[error("a certificate with this number already exists")]
     AlreadyExists,
+    #[error("no certificate with this number")]
     NotFound,
 }
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StoreError::Unavailable(e) => write!(f, "store unavailable: {e}"),
-            StoreError::Corrupt(e) => write!(f, "stored data is corrupt: {e}"),
-            StoreError::Contention => write!(f, "too much contention on a conditional update"),
-            StoreError::AlreadyExists => write!(f, "a certificate with this number already exists"),
-            StoreError::NotFound => write!(f, "no certificate with this number"),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
 
 /// The operations the verifier and the admin commands need. Every throttle operation is
 /// atomic: concurrent callers never slip past a limit.
