@@ -157,12 +157,20 @@ pub enum Error {
     DevelopmentPepper,
     #[error("origin_secret は16文字以上にしてください")]
     OriginSecretTooShort,
-    #[error("VERIFIER_PEPPERS がありません（id=secret、32バイト以上）。本番では必須です")]
-    MissingPeppers,
-    #[error("VERIFIER_CALLER_KEY がありません（32バイト以上、pepper とは別の秘密）。本番では必須です")]
+    #[error("秘密がありません。--secret-file（所有者だけが読める JSON ファイル）か --secret-arn（Secrets Manager）で peppers を渡してください。本番（--store dynamodb）では必須です")]
+    MissingSecret,
+    #[error("シークレットに caller_key がありません（32バイト以上、pepper とは別の秘密）。サーバーには必須です")]
     MissingCallerKey,
-    #[error("{0} が環境変数にあります。秘密は Secrets Manager（VERIFIER_SECRET_ARN）にだけ置いてください")]
+    #[error("Lambda のシークレットに origin_secret がありません（CloudFront が X-Origin-Verify に付ける値）。Lambda では必須です")]
+    MissingOriginSecret,
+    #[error("{0} が環境変数にあります。秘密は --secret-file（所有者だけが読めるファイル）か --secret-arn（Lambda は VERIFIER_SECRET_ARN）で渡してください。環境変数はシェルの履歴や関数の設定に残ります")]
     SecretInEnvironment(&'static str),
+    #[error("{name} は廃止しました。{instead} を使ってください")]
+    RetiredVariable { name: &'static str, instead: &'static str },
+    #[error("VERIFIER_TRUSTED_PROXIES の「{0}」はアドレスでも CIDR（例: 10.0.0.0/8）でもありません")]
+    InvalidProxy(String),
+    #[error("{}: 所有者以外も読めます（{:o}）。chmod 600 {} としてください", .path.display(), .mode, .path.display())]
+    SecretFilePermissions { path: PathBuf, mode: u32 },
     #[error("シークレットの形式が違います（{{\"peppers\": …, \"caller_key\": …, \"origin_secret\": …}}）: {0}")]
     SecretFormat(String),
     #[error("Secrets Manager から {id} を読めません: {message}")]

@@ -1,16 +1,20 @@
 //! The `verifier` program as an administrator meets it: Japanese help that lists the
 //! environment, admin commands on a scratch copy of the demo store, dates in Japan's time.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use support::served::Served;
 
 fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
 }
 
 fn verifier(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_verifier"))
+    let output = Command::new(support::served::program())
         .args(args)
         .current_dir(repo_root())
         .env_remove("VERIFIER_PEPPERS")
@@ -132,110 +136,52 @@ fn admin_commands_work_on_a_scratch_copy_and_keep_its_warning() {
     }
 }
 
+/// An owner-only secret file holding `peppers` (and a caller key).
+pub fn secret_file(dir: &Path, peppers: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("secret.json");
+    std::fs::write(
+        &path,
+        format!(r#"{{"peppers":"{peppers}","caller_key":"caller-key-0123456789abcdef0123456789"}}"#),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
 /// Keys issued under the public development pepper verify for anyone who reads this repository:
-/// every DynamoDB command refuses it, unset or given explicitly, before touching the table.
+/// every DynamoDB command that hashes keys refuses it, absent or given explicitly, before
+/// touching the table.
 #[test]
 fn dynamodb_commands_refuse_the_development_pepper() {
     let unreachable = [
         ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
         ("AWS_REGION", "ap-northeast-1"),
     ];
+    let dir = tempfile::tempdir().unwrap();
+    let (id, secret) = verifier::keys::DEVELOPMENT_PEPPER;
+    let development = secret_file(dir.path(), &format!("{id}={secret}"));
     for args in [
         &["--store", "dynamodb", "import", "verifier/demo/issue-example.yaml"][..],
         &["--store", "dynamodb", "serve"][..],
     ] {
-        let unset = Command::new(env!("CARGO_BIN_EXE_verifier"))
-            .args(args)
-            .current_dir(repo_root())
-            .env_remove("VERIFIER_PEPPERS")
-            .envs(unreachable)
-            .output()
-            .unwrap();
+        let run = |extra: &[&str]| {
+            Command::new(support::served::program())
+                .args(extra)
+                .args(args)
+                .current_dir(repo_root())
+                .env_remove("VERIFIER_PEPPERS")
+                .env_remove("VERIFIER_CALLER_KEY")
+                .envs(unreachable)
+                .output()
+                .unwrap()
+        };
+        let unset = run(&[]);
         assert_ne!(unset.status.code(), Some(0));
-        assert!(String::from_utf8_lossy(&unset.stderr).contains("VERIFIER_PEPPERS がありません"));
-        let (id, secret) = verifier::keys::DEVELOPMENT_PEPPER;
-        let explicit = Command::new(env!("CARGO_BIN_EXE_verifier"))
-            .args(args)
-            .current_dir(repo_root())
-            .env("VERIFIER_PEPPERS", format!("{id}={secret}"))
-            .envs(unreachable)
-            .output()
-            .unwrap();
+        assert!(String::from_utf8_lossy(&unset.stderr).contains("秘密がありません"));
+        let explicit = run(&["--secret-file", development.to_str().unwrap()]);
         assert_ne!(explicit.status.code(), Some(0));
         assert!(String::from_utf8_lossy(&explicit.stderr).contains("開発用の pepper は本番"));
-    }
-}
-
-/// A running `verifier serve` on a free port with `env`, its stderr captured to a file.
-struct Served {
-    child: std::process::Child,
-    addr: String,
-    log: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Served {
-    fn start(env: &[(&str, &str)]) -> Served {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("stderr.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_verifier"))
-            .args(["serve", "--addr", &addr])
-            .current_dir(repo_root())
-            .env_remove("VERIFIER_PEPPERS")
-            .envs(env.iter().copied())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(&addr).is_ok() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Served {
-            child,
-            addr,
-            log,
-            _dir: dir,
-        }
-    }
-
-    fn connect(&self) -> std::net::TcpStream {
-        let stream = std::net::TcpStream::connect(&self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
-            .unwrap();
-        stream
-    }
-
-    /// One request on a fresh connection; the whole answer.
-    fn request(&self, raw: &str) -> String {
-        use std::io::{Read, Write};
-        let mut stream = self.connect();
-        stream.write_all(raw.as_bytes()).unwrap();
-        let mut answer = String::new();
-        let _ = stream.read_to_string(&mut answer);
-        answer
-    }
-
-    fn stderr(&mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        std::fs::read_to_string(&self.log).unwrap()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

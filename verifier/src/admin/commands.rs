@@ -13,12 +13,27 @@ use crate::keys::Peppers;
 use crate::normalize::CertificateNumber;
 use crate::store::CertificateStore;
 
-/// `verifier issue | import FILE`: every certificate of the file, and its key, printed once.
-pub async fn issue<S: CertificateStore + Persist>(
+/// What `issue` and `import` do with a certificate that is already stored with the same
+/// contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rerun {
+    /// `issue`: refuse (and store nothing).
+    Refuse,
+    /// `import`: say so and go on — a rerun after a failure picks up where it stopped.
+    Skip,
+}
+
+/// `verifier issue | import FILE`, key by key: every entry is checked first (its number, a
+/// number twice in the file, a number already stored with other contents) and nothing is
+/// stored if any is wrong; then each certificate is stored, made durable, and its key printed
+/// and flushed at once — so a failure part-way leaves no stored certificate whose key was not
+/// printed, and a rerun of `import` reports what is already there and goes on.
+pub async fn import<S: CertificateStore + Persist>(
     store: &S,
     store_file: &Path,
     peppers: &Peppers,
     file: &Path,
+    rerun: Rerun,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
@@ -29,17 +44,87 @@ pub async fn issue<S: CertificateStore + Persist>(
         path: file.to_path_buf(),
         message: e.to_string(),
     })?;
-    let mut issued = Vec::new();
-    for certificate in &certificates {
+    let to_store = check_all(store, &certificates, rerun).await?;
+    let already = certificates.len() - to_store.len();
+    for (index, (number, certificate)) in to_store.iter().enumerate() {
         let key = super::issue(store, peppers, certificate).await?;
-        issued.push((certificate.certificate_number.clone(), key));
+        store.persist(store_file)?;
+        let mut line = String::new();
+        if index == 0 {
+            line.push_str("# 認証キーはこの一度だけ表示されます。受注者へ安全に伝えてください。\n");
+        }
+        line.push_str(&format!(
+            "{}\t{}\n",
+            certificate.certificate_number,
+            key.display_grouped()
+        ));
+        out.write_all(line.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|source| Error::KeyNotPrinted {
+                number: number.clone(),
+                source,
+            })?;
     }
-    store.persist(store_file)?;
-    let mut text = String::from("# 認証キーはこの一度だけ表示されます。受注者へ安全に伝えてください。\n");
-    for (number, key) in issued {
-        text.push_str(&format!("{number}\t{}\n", key.display_grouped()));
+    eprintln!(
+        "{} 件を登録しました{}",
+        to_store.len(),
+        if already > 0 {
+            format!("（{already} 件は同じ内容で登録済みのため飛ばしました）")
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+/// The entries to store, in the file's order; every problem of the file at once, or none.
+async fn check_all<'a, S: CertificateStore>(
+    store: &S,
+    certificates: &'a [crate::certificate::Certificate],
+    rerun: Rerun,
+) -> Result<Vec<(CertificateNumber, &'a crate::certificate::Certificate)>, Error> {
+    let mut problems = Vec::new();
+    let mut to_store = Vec::new();
+    let mut seen: std::collections::HashMap<CertificateNumber, usize> = std::collections::HashMap::new();
+    for (index, certificate) in certificates.iter().enumerate() {
+        let entry = index + 1;
+        let number = match CertificateNumber::parse(&certificate.certificate_number) {
+            Ok(number) => number,
+            Err(e) => {
+                problems.push(Error::from(e).in_entry(entry, &certificate.certificate_number));
+                continue;
+            }
+        };
+        if let Some(&first) = seen.get(&number) {
+            problems.push(Error::DuplicateInFile {
+                first,
+                second: entry,
+                number,
+            });
+            continue;
+        }
+        seen.insert(number.clone(), entry);
+        match store.get(&number).await? {
+            None => to_store.push((number, certificate)),
+            Some(stored) if *stored.certificate == *certificate && rerun == Rerun::Skip => {
+                eprintln!("{number} は同じ内容で登録済みです（前回の取り込み）。キーは表示せずに飛ばします");
+            }
+            Some(stored) if *stored.certificate == *certificate => {
+                problems
+                    .push(Error::AlreadyRegistered(number.clone()).in_entry(entry, &certificate.certificate_number));
+            }
+            Some(_) => {
+                problems.push(
+                    Error::RegisteredDifferently(number.clone()).in_entry(entry, &certificate.certificate_number),
+                );
+            }
+        }
     }
-    out.write_all(text.as_bytes()).map_err(Error::Output)
+    if problems.is_empty() {
+        Ok(to_store)
+    } else {
+        Err(Error::NothingImported(problems))
+    }
 }
 
 /// What `set-status` changes.

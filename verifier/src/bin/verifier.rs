@@ -10,6 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use verifier::admin::{self, commands, Persist};
 use verifier::certificate::Status;
 use verifier::config::{PepperFallback, Settings};
+use verifier::keys::Peppers;
+use verifier::secrets::DeploymentSecrets;
 use verifier::service::{Clock, SystemClock};
 use verifier::store::MemoryStore;
 use verifier::{router_with_site, CertificateNumber, CertificateStore, DynamoStore, Error};
@@ -29,8 +31,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    secret: SecretArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Where the deployment's secret comes from (serve, issue, import, reissue read it; the other
+/// commands hash no key and read none). Never from an environment variable.
+#[derive(Args, Clone)]
+struct SecretArgs {
+    /// 秘密（JSON: {"peppers": …, "caller_key": …}）を所有者だけが読めるファイル（chmod 600）から読みます
+    #[arg(long, value_name = "ファイル", global = true, conflicts_with = "secret_arn")]
+    secret_file: Option<PathBuf>,
+    /// 秘密を AWS Secrets Manager のシークレットから読みます（Lambda と同じもの）
+    #[arg(long, value_name = "ARN", global = true)]
+    secret_arn: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -74,13 +90,13 @@ enum Command {
         #[arg(long, value_name = "ディレクトリ")]
         site: Option<PathBuf>,
     },
-    /// 証書を登録し、認証キーを一度だけ表示します
+    /// 証書を登録し、認証キーを一度だけ表示します（登録済みの番号があれば何も登録しません）
     Issue {
         /// 証書の内容（YAML。見本: verifier/demo/issue-example.yaml）
         #[arg(value_name = "ファイル")]
         file: PathBuf,
     },
-    /// 証書を一括登録し、「保証契約番号<TAB>認証キー」を一度だけ表示します
+    /// 証書を一括登録し、1件登録するごとに「保証契約番号<TAB>認証キー」を一度だけ表示します（同じ内容で登録済みの証書は飛ばすので、途中で止まっても再実行で続きから登録できます）
     Import {
         /// 証書のリスト（YAML）
         #[arg(value_name = "ファイル")]
@@ -134,33 +150,55 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: &Cli) -> Result<(), Error> {
-    // Keys issued under the public development pepper are no secret: DynamoDB is production.
-    let fallback = match cli.store.store {
-        StoreKind::Memory => PepperFallback::AllowDevelopment,
-        StoreKind::Dynamodb => PepperFallback::Require,
-    };
-    let settings = Settings::from_env(fallback)?;
-    if settings.peppers.is_development {
-        eprintln!(
-            "注意: VERIFIER_PEPPERS が未設定のため、開発用の pepper を使います（デモ専用。本番では使わないでください）"
-        );
-    }
+    verifier::config::check_environment(|name| std::env::var(name).ok())?;
     match cli.store.store {
         StoreKind::Memory => {
             let store = MemoryStore::load(&cli.store.certificates)?;
-            command(store, cli, settings).await
+            command(store, cli).await
         }
-        StoreKind::Dynamodb => command(DynamoStore::from_env(&cli.store.table).await, cli, settings).await,
+        StoreKind::Dynamodb => command(DynamoStore::from_env(&cli.store.table).await, cli).await,
+    }
+}
+
+impl Cli {
+    /// Keys issued under the public development pepper are no secret: DynamoDB is production.
+    fn fallback(&self) -> PepperFallback {
+        match self.store.store {
+            StoreKind::Memory => PepperFallback::AllowDevelopment,
+            StoreKind::Dynamodb => PepperFallback::Require,
+        }
+    }
+
+    async fn secrets(&self) -> Result<Option<DeploymentSecrets>, Error> {
+        DeploymentSecrets::for_cli(self.secret.secret_arn.as_deref(), self.secret.secret_file.as_deref()).await
+    }
+
+    async fn peppers(&self) -> Result<Peppers, Error> {
+        let peppers = verifier::config::peppers(self.secrets().await?.as_ref(), self.fallback())?;
+        warn_if_development(&peppers);
+        Ok(peppers)
+    }
+}
+
+fn warn_if_development(peppers: &Peppers) {
+    if peppers.is_development {
+        eprintln!(
+            "注意: 秘密（--secret-file / --secret-arn）がないため、開発用の pepper を使います（デモ専用。本番では使わないでください）"
+        );
     }
 }
 
 /// One command on `store`: the library's command bodies, wired to standard output.
-async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli, settings: Settings) -> Result<(), Error> {
+async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli) -> Result<(), Error> {
     let now = SystemClock.now();
     let file = &cli.store.certificates;
     let out = &mut std::io::stdout().lock();
     let result = match &cli.command {
-        Command::Serve { addr, site } => serve(store, settings, *addr, site.clone()).await,
+        Command::Serve { addr, site } => {
+            let settings = Settings::from_env(cli.secrets().await?.as_ref(), cli.fallback())?;
+            warn_if_development(&settings.peppers);
+            serve(store, settings, *addr, site.clone()).await
+        }
         Command::CreateTable => match cli.store.store {
             StoreKind::Dynamodb => {
                 DynamoStore::from_env(&cli.store.table).await.create_table().await?;
@@ -168,8 +206,11 @@ async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli, settings: S
             }
             StoreKind::Memory => Err(Error::CreateTableNeedsDynamodb),
         },
-        Command::Issue { file: input } | Command::Import { file: input } => {
-            commands::issue(&store, file, &settings.peppers, input, out).await
+        Command::Issue { file: input } => {
+            commands::import(&store, file, &cli.peppers().await?, input, commands::Rerun::Refuse, out).await
+        }
+        Command::Import { file: input } => {
+            commands::import(&store, file, &cli.peppers().await?, input, commands::Rerun::Skip, out).await
         }
         Command::SetStatus {
             number,
@@ -185,7 +226,7 @@ async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli, settings: S
             };
             commands::set_status(&store, file, &change, now, out).await
         }
-        Command::Reissue { number } => commands::reissue(&store, file, &settings.peppers, number, out).await,
+        Command::Reissue { number } => commands::reissue(&store, file, &cli.peppers().await?, number, out).await,
         Command::History { number } => commands::history(&store, number, now, out).await,
     };
     out.flush().map_err(Error::Output)?;

@@ -12,26 +12,36 @@
 //!
 //! | PK            | SK                        | what                                  |
 //! |---------------|---------------------------|---------------------------------------|
-//! | `CERT#<no>`   | `THROTTLE#ALL`            | attempts, window_end, ttl             |
+//! | `CERT#<no>`   | `THROTTLE#ALL#<window>`   | attempts, ttl (everyone, fixed window)|
 //! | `CERT#<no>`   | `THROTTLE#CALLER#<id>`    | attempts, window_end, ttl             |
 //! | `CERT#<no>`   | `AUDIT#<at>#<ns>#<rand>`  | at, outcome, caller, ttl              |
 //! | `CALLER#<id>` | `THROTTLE#ANY`            | attempts, window_end, ttl (any number)|
 //!
 //! TTL deletes expired items late (up to days), so every read compares the stored expiry with
 //! the clock instead of trusting that an expired item is gone.
+//!
+//! A look-up has one shape whatever the number is: it reads the key hash alone (a projection:
+//! a wrong key costs what an unknown number costs), and only after a match the certificate. A
+//! refusal then makes the same writes whether the number exists or anyone looked at it lately:
+//! one conditional update per caller counter (one for a caller's first failure too), one
+//! unconditional update of everyone's count in the current fixed window, one audit record.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ReturnValue, ScalarAttributeType,
-    TimeToLiveSpecification,
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ReturnValue,
+    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, TimeToLiveSpecification,
 };
 use aws_sdk_dynamodb::Client;
 
-use super::{AuditOutcome, AuditRecord, CertificateStore, Reservation, StoreError, StoredCertificate, ThrottleScope};
+use super::{
+    fixed_window, AuditOutcome, AuditRecord, CertificateStore, Reservation, StoreError, StoredCertificate,
+    ThrottleScope,
+};
 use crate::certificate::Certificate;
 use crate::keys::{hex, KeyHash};
 use crate::normalize::CertificateNumber;
@@ -59,13 +69,17 @@ fn pk(number: &CertificateNumber) -> AttributeValue {
     AttributeValue::S(format!("CERT#{}", number.as_str()))
 }
 
-/// A throttle counter's sort key (see the table above).
+/// A caller's throttle counter's sort key (see the table above).
 fn throttle_sort_key(scope: &ThrottleScope) -> String {
     match scope {
         ThrottleScope::Caller(id) => format!("THROTTLE#CALLER#{id}"),
         ThrottleScope::CallerAnywhere(_) => "THROTTLE#ANY".to_string(),
-        ThrottleScope::Everyone => "THROTTLE#ALL".to_string(),
     }
+}
+
+/// Everyone's failures on a number in fixed window `window`.
+fn failures_sort_key(window: u64) -> AttributeValue {
+    s(format!("THROTTLE#ALL#{window}"))
 }
 
 /// Where a throttle counter lives: a caller-wide one in the caller's partition.
@@ -226,6 +240,14 @@ impl DynamoStore {
         }
     }
 
+    /// A throttle window's end, read (only when a failed condition did not hand the item back).
+    async fn window_end(&self, number: &CertificateNumber, scope: &ThrottleScope) -> Result<Option<u64>, StoreError> {
+        self.throttle_item(number, scope)
+            .await?
+            .map(|item| number_attr(&item, "window_end"))
+            .transpose()
+    }
+
     async fn throttle_item(
         &self,
         number: &CertificateNumber,
@@ -270,6 +292,26 @@ fn encode_certificate(certificate: &Certificate) -> Result<AttributeValue, Store
 }
 
 impl CertificateStore for DynamoStore {
+    async fn key_hash(&self, number: &CertificateNumber) -> Result<Option<KeyHash>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("PK", pk(number))
+            .key("SK", s(CERT_SK))
+            .projection_expression("key_hash")
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        match output.item {
+            Some(item) => KeyHash::decode(string_attr(&item, "key_hash")?)
+                .map(Some)
+                .ok_or(StoreError::Corrupt("key_hash".into())),
+            None => Ok(None),
+        }
+    }
+
     async fn get(&self, number: &CertificateNumber) -> Result<Option<StoredCertificate>, StoreError> {
         let output = self
             .client
@@ -354,29 +396,45 @@ impl CertificateStore for DynamoStore {
         window_secs: u64,
         now: u64,
     ) -> Result<Reservation, StoreError> {
+        let end = now + window_secs;
         for _ in 0..RESERVE_ROUNDS {
-            // 1. A live window with room: one more attempt, atomically.
+            // 1. No window yet, or a live one with room: one more attempt, in one write. A
+            //    failed condition hands back the item as it was, so no read follows.
             let counted = self
                 .update_throttle(number, scope)
-                .update_expression("ADD attempts :one")
-                .condition_expression("window_end > :now AND attempts < :limit")
+                .update_expression("ADD attempts :one SET window_end = if_not_exists(window_end, :end), #ttl = if_not_exists(#ttl, :ttl)")
+                .condition_expression("attribute_not_exists(window_end) OR (window_end > :now AND attempts < :limit)")
+                .expression_attribute_names("#ttl", TABLE_ATTRIBUTES.2)
                 .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":end", n(end))
+                .expression_attribute_values(":ttl", n(end + THROTTLE_TTL_MARGIN))
                 .expression_attribute_values(":now", n(now))
                 .expression_attribute_values(":limit", n(limit))
-                .return_values(ReturnValue::UpdatedNew)
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
                 .send()
                 .await;
-            match counted {
+            let old = match counted {
                 Ok(_) => return Ok(Reservation::Granted),
-                Err(e) if is_condition_failure(&e) => {}
+                Err(SdkError::ServiceError(context)) => match context.into_err() {
+                    UpdateItemError::ConditionalCheckFailedException(failed) => failed.item,
+                    other => return Err(unavailable(other)),
+                },
                 Err(e) => return Err(unavailable(e)),
+            };
+            // 2. The window is live and full: locked until it ends.
+            let window_end = match old.as_ref() {
+                Some(item) => number_attr(item, "window_end")?,
+                None => self.window_end(number, scope).await?.unwrap_or(0),
+            };
+            if window_end > now {
+                return Ok(Reservation::Locked { until: window_end });
             }
-            // 2. No window, or an expired one (TTL may not have deleted it yet): start afresh.
-            let end = now + window_secs;
+            // 3. An expired window (TTL has not deleted it yet): start afresh, unless another
+            //    look-up just did.
             let started = self
                 .update_throttle(number, scope)
                 .update_expression("SET attempts = :one, window_end = :end, #ttl = :ttl")
-                .condition_expression("attribute_not_exists(PK) OR window_end <= :now")
+                .condition_expression("window_end <= :now")
                 .expression_attribute_names("#ttl", TABLE_ATTRIBUTES.2)
                 .expression_attribute_values(":one", n(1))
                 .expression_attribute_values(":end", n(end))
@@ -388,13 +446,6 @@ impl CertificateStore for DynamoStore {
                 Ok(_) => return Ok(Reservation::Granted),
                 Err(e) if is_condition_failure(&e) => {}
                 Err(e) => return Err(unavailable(e)),
-            }
-            // 3. Neither: the window is live and full — unless it changed between the calls.
-            if let Some(item) = self.throttle_item(number, scope).await? {
-                let window_end = number_attr(&item, "window_end")?;
-                if window_end > now && number_attr(&item, "attempts")? >= u64::from(limit) {
-                    return Ok(Reservation::Locked { until: window_end });
-                }
             }
         }
         Err(StoreError::Contention)
@@ -428,6 +479,45 @@ impl CertificateStore for DynamoStore {
                 Ok(u32::try_from(number_attr(&item, "attempts")?).unwrap_or(u32::MAX))
             }
             _ => Ok(0),
+        }
+    }
+
+    async fn count_failure(&self, number: &CertificateNumber, window_secs: u64, now: u64) -> Result<u32, StoreError> {
+        let (window, ends_at) = fixed_window(now, window_secs);
+        // Unconditional: the same single write whether or not anyone failed here before.
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.activity_table)
+            .key("PK", pk(number))
+            .key("SK", failures_sort_key(window))
+            .update_expression("ADD attempts :one SET #ttl = :ttl")
+            .expression_attribute_names("#ttl", TABLE_ATTRIBUTES.2)
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":ttl", n(ends_at + THROTTLE_TTL_MARGIN))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let attributes = output.attributes.unwrap_or_default();
+        Ok(u32::try_from(number_attr(&attributes, "attempts")?).unwrap_or(u32::MAX))
+    }
+
+    async fn failures(&self, number: &CertificateNumber, window_secs: u64, now: u64) -> Result<u32, StoreError> {
+        let (window, _) = fixed_window(now, window_secs);
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.activity_table)
+            .key("PK", pk(number))
+            .key("SK", failures_sort_key(window))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        match output.item {
+            Some(item) => Ok(u32::try_from(number_attr(&item, "attempts")?).unwrap_or(u32::MAX)),
+            None => Ok(0),
         }
     }
 

@@ -1,30 +1,34 @@
 //! The HTTP face: one router, the same under Lambda and locally. It bounds and checks input,
 //! calls the core, and maps outcomes to statuses with one uniform refusal.
 
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
-use std::path::Path;
+mod caller;
+mod site;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::to_bytes;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use ipnet::IpNet;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use subtle::ConstantTimeEq;
-use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+
+pub(crate) use caller::{caller_group_address, trusted};
+pub use site::{router_with_site, SITE_CSP};
 
 use crate::certificate::Certificate;
 use crate::config::Settings;
 use crate::error::{Field, FieldError};
+use crate::logging::RateLimitedWarning;
 use crate::normalize::{parse_key, CertificateNumber};
 use crate::service::{Outcome, Verifier};
 use crate::store::CertificateStore;
@@ -40,14 +44,14 @@ pub const REFUSAL_MESSAGE: &str =
 pub struct HttpConfig {
     /// Origins allowed to call the API from another site. Empty: same origin only.
     pub cors_origins: Vec<String>,
-    /// How many proxies in front of the service append to `X-Forwarded-For` (CloudFront: 1).
-    /// 0: the connection's own address is the caller.
-    pub trusted_proxy_hops: usize,
+    /// Our own proxies: `X-Forwarded-For` is read only on connections from these addresses.
+    /// Empty: the connection's own address is the caller.
+    pub trusted_proxies: Vec<IpNet>,
     /// A look-up that takes longer is answered 503.
     pub timeout: Duration,
-    /// The value CloudFront adds as `X-Origin-Verify` (Lambda behind CloudFront). When set, a
-    /// request without it is refused (403) — the API is reachable only through the CDN — and
-    /// the viewer's address is read from `CloudFront-Viewer-Address`.
+    /// The value CloudFront adds as `X-Origin-Verify` (required under Lambda). When set, every
+    /// request under `/api` without it is refused (403) before anything else is done — the API
+    /// is reachable only through the CDN — and the caller is `CloudFront-Viewer-Address`.
     pub origin_secret: Option<String>,
 }
 
@@ -55,7 +59,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             cors_origins: Vec::new(),
-            trusted_proxy_hops: 0,
+            trusted_proxies: Vec::new(),
             timeout: Duration::from_secs(5),
             origin_secret: None,
         }
@@ -118,6 +122,7 @@ pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfi
             .allow_methods([Method::POST])
             .allow_headers([header::CONTENT_TYPE])
     });
+    let origin_secret = config.origin_secret.clone();
     let state = Arc::new(AppState { verifier, config });
     let api = Router::new()
         .route(
@@ -139,6 +144,25 @@ pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfi
         Some(cors) => api.layer(cors),
         None => api,
     };
+    // Outermost: a request that did not come through the CDN gets nothing else done for it.
+    let api = match origin_secret {
+        Some(secret) => api.layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            let through_the_cdn = came_through_the_cdn(&request, &secret);
+            async move {
+                if through_the_cdn {
+                    next.run(request).await
+                } else {
+                    error(
+                        StatusCode::FORBIDDEN,
+                        "forbidden",
+                        "このURLからは確認できません。",
+                        None,
+                    )
+                }
+            }
+        })),
+        None => api,
+    };
     let elsewhere = with_headers(
         Router::new().fallback(|| async { StatusCode::NOT_FOUND }),
         &SITE_HEADERS,
@@ -148,53 +172,14 @@ pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfi
         .fallback_service(elsewhere)
 }
 
-/// The site's pages may load only what the site itself serves; the same policy is in the
-/// CloudFront response-headers policy of `infra/template.yaml` (a test keeps them equal).
-pub const SITE_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
-
-/// The router plus the built site on the same origin, as the CDN serves them in production.
-/// Only the site's own files are served: no dotfile, nothing a symbolic link reaches outside it.
-pub fn router_with_site(api: Router, site: &Path) -> Router {
-    let not_found = ServeFile::new(site.join("404.html"));
-    let files = ServeDir::new(site)
-        .append_index_html_on_directories(true)
-        .not_found_service(not_found.clone());
-    let root = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
-    let guarded = axum::middleware::from_fn(move |request: Request, next: Next| {
-        let root = root.clone();
-        let not_found = not_found.clone();
-        async move {
-            if inside_site(&root, request.uri().path()).await {
-                next.run(request).await
-            } else {
-                let mut response = not_found.oneshot(request).await.into_response();
-                *response.status_mut() = StatusCode::NOT_FOUND;
-                response
-            }
-        }
-    });
-    api.fallback_service(with_headers(
-        Router::new().fallback_service(files).layer(guarded),
-        &SITE_HEADERS,
-    ))
-}
-
-/// Whether `path` names a file of the site: no segment starting with a dot, and — symbolic
-/// links resolved — within the site's directory. A path that does not exist is the 404 page's
-/// business, and passes.
-async fn inside_site(root: &Path, path: &str) -> bool {
-    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
-    if segments.iter().any(|s| s.starts_with('.') || s.contains('\\')) {
-        return false;
-    }
-    let mut candidate = root.to_path_buf();
-    candidate.extend(&segments);
-    match tokio::fs::canonicalize(&candidate).await {
-        Ok(real) => real.starts_with(root),
-        Err(_) => tokio::fs::symlink_metadata(&candidate).await.is_err(),
-    }
+/// Whether `request` carries CloudFront's origin secret (compared in constant time).
+fn came_through_the_cdn(request: &Request, secret: &str) -> bool {
+    let presented = request
+        .headers()
+        .get("x-origin-verify")
+        .map(HeaderValue::as_bytes)
+        .unwrap_or(b"");
+    presented.ct_eq(secret.as_bytes()).into()
 }
 
 fn error(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
@@ -228,9 +213,14 @@ async fn method_not_allowed(method: Method, allow: &'static str) -> Response {
     response
 }
 
+/// 200 `ok` when the store answers; 200 `degraded` naming what is full when a cap is reached
+/// (correct keys are still answered, refusals of new callers fail closed); 503 when it does not.
 async fn health<S: CertificateStore>(State(state): State<Arc<AppState<S>>>) -> Response {
     match tokio::time::timeout(state.config.timeout, state.verifier.store.ping()).await {
-        Ok(Ok(())) => Json(json!({ "status": "ok" })).into_response(),
+        Ok(Ok(())) => match state.verifier.store.full() {
+            None => Json(json!({ "status": "ok" })).into_response(),
+            Some(full) => Json(json!({ "status": "degraded", "full": full })).into_response(),
+        },
         _ => unavailable(),
     }
 }
@@ -315,18 +305,12 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
         Ok(key) => key,
         Err(e) => return field_error(e),
     };
-    let caller = match caller_address(&parts, &state.config) {
+    let caller = match caller::caller_address(&parts, &state.config) {
         Ok(caller) => caller,
-        Err(CallerError::NotThroughTheCdn) => {
-            return error(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "このURLからは確認できません。",
-                None,
-            )
-        }
-        Err(CallerError::Unreadable) => {
-            tracing::warn!("request without a readable caller address refused");
+        Err(caller::Unreadable) => {
+            static UNREADABLE: RateLimitedWarning =
+                RateLimitedWarning::new("request without a readable caller address refused");
+            UNREADABLE.warn();
             return error(
                 StatusCode::BAD_REQUEST,
                 "invalid_caller",
@@ -358,17 +342,20 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
         Ok(Ok(Outcome::Refused)) => error(StatusCode::NOT_FOUND, "not_verified", REFUSAL_MESSAGE, None),
         Ok(Ok(Outcome::Locked { retry_after })) => {
             let minutes = retry_after.div_ceil(60);
-            let mut response = error(
-                StatusCode::TOO_MANY_REQUESTS,
+            too_many(
                 "locked",
                 &format!("短時間に多くの確認があったため、この接続元からの確認を一時的に受け付けていません。約{minutes}分後にもう一度お試しください。"),
-                None,
-            );
-            if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
+                retry_after,
+            )
         }
+        Ok(Ok(Outcome::Throttled { retry_after })) => too_many(
+            "throttled",
+            &format!(
+                "この保証契約番号には短時間に多くの誤った入力があったため、誤りへの回答を控えています。正しい保証契約番号と認証キーならすぐに確認できます。「認証キー等のお知らせ」の記載をご確認のうえ、{}もう一度入力してください。",
+                waiting(retry_after)
+            ),
+            retry_after,
+        ),
         Ok(Err(store_error)) => {
             tracing::error!(error = %store_error, "verification failed closed");
             unavailable()
@@ -378,6 +365,24 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
             unavailable()
         }
     }
+}
+
+/// "約N分後に" or "N秒後に".
+fn waiting(seconds: u64) -> String {
+    if seconds >= 60 {
+        format!("約{}分後に", seconds.div_ceil(60))
+    } else {
+        format!("{seconds}秒後に")
+    }
+}
+
+/// A 429 with `Retry-After`.
+fn too_many(code: &str, message: &str, retry_after: u64) -> Response {
+    let mut response = error(StatusCode::TOO_MANY_REQUESTS, code, message, None);
+    if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 fn is_length_limit(error: &axum::Error) -> bool {
@@ -406,119 +411,4 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
-}
-
-enum CallerError {
-    /// An origin secret is configured and the request did not come through the CDN.
-    NotThroughTheCdn,
-    /// No address, or one that does not parse.
-    Unreadable,
-}
-
-/// Who is asking, for throttling and audit: the viewer's address CloudFront reports (only on
-/// requests that carry the origin secret), the address a trusted proxy saw, the event's source
-/// IP under Lambda, or the connection's. Always an IP address — anything else is refused — and
-/// IPv6 callers are grouped by their /64, the block one subscriber gets.
-fn caller_address(parts: &axum::http::request::Parts, config: &HttpConfig) -> Result<String, CallerError> {
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let address: Option<IpAddr> = if let Some(secret) = &config.origin_secret {
-        let presented = header("x-origin-verify").unwrap_or("");
-        if !bool::from(presented.as_bytes().ct_eq(secret.as_bytes())) {
-            return Err(CallerError::NotThroughTheCdn);
-        }
-        match header("cloudfront-viewer-address") {
-            Some(viewer) => Some(parse_viewer_address(viewer).ok_or(CallerError::Unreadable)?),
-            None => lambda_source_ip(parts)?,
-        }
-    } else if config.trusted_proxy_hops > 0 {
-        let forwarded: Vec<&str> = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .collect();
-        let entry = forwarded
-            .len()
-            .checked_sub(config.trusted_proxy_hops)
-            .and_then(|i| forwarded.get(i))
-            .ok_or(CallerError::Unreadable)?;
-        Some(entry.parse().map_err(|_| CallerError::Unreadable)?)
-    } else {
-        match lambda_source_ip(parts)? {
-            Some(ip) => Some(ip),
-            None => parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(address)| address.ip()),
-        }
-    };
-    address.map(caller_group).ok_or(CallerError::Unreadable)
-}
-
-fn lambda_source_ip(parts: &axum::http::request::Parts) -> Result<Option<IpAddr>, CallerError> {
-    match parts.extensions.get::<lambda_http::request::RequestContext>() {
-        Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => match &context.http.source_ip {
-            Some(ip) => Ok(Some(ip.parse().map_err(|_| CallerError::Unreadable)?)),
-            None => Err(CallerError::Unreadable),
-        },
-        _ => Ok(None),
-    }
-}
-
-/// `CloudFront-Viewer-Address`: `198.51.100.10:46532` or `2001:db8::1:46532` — the address,
-/// a colon, the port.
-fn parse_viewer_address(value: &str) -> Option<IpAddr> {
-    let (address, port) = value.trim().rsplit_once(':')?;
-    port.parse::<u16>().ok()?;
-    address.trim_start_matches('[').trim_end_matches(']').parse().ok()
-}
-
-/// The caller as throttling and audit know it: an IPv4 address, or an IPv6 /64.
-fn caller_group(address: IpAddr) -> String {
-    match address {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
-                format!("{}/64", Ipv6Addr::from(prefix))
-            }
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn callers_are_ip_addresses_and_ipv6_is_grouped_by_64() {
-        assert_eq!(caller_group("192.0.2.7".parse().unwrap()), "192.0.2.7");
-        assert_eq!(
-            caller_group("2001:db8:1:2:aaaa::1".parse().unwrap()),
-            "2001:db8:1:2::/64"
-        );
-        assert_eq!(
-            caller_group("2001:db8:1:2:ffff::9".parse().unwrap()),
-            caller_group("2001:db8:1:2::1".parse().unwrap())
-        );
-        assert_ne!(
-            caller_group("2001:db8:1:3::1".parse().unwrap()),
-            caller_group("2001:db8:1:2::1".parse().unwrap())
-        );
-        assert_eq!(caller_group("::ffff:192.0.2.7".parse().unwrap()), "192.0.2.7");
-        assert_eq!(
-            parse_viewer_address("198.51.100.10:46532"),
-            Some("198.51.100.10".parse().unwrap())
-        );
-        assert_eq!(
-            parse_viewer_address("2001:db8::1:46532"),
-            Some("2001:db8::1".parse().unwrap())
-        );
-        assert_eq!(parse_viewer_address("garbage-not-an-ip:1"), None);
-        assert_eq!(parse_viewer_address("198.51.100.10"), None);
-    }
 }

@@ -1,7 +1,10 @@
 //! The embedded store: everything in process memory, certificates loaded from a YAML file.
 //! It is the default for local use and the demo, not a test double: it obeys the same suite.
 
-use std::collections::{HashMap, VecDeque};
+mod audit;
+mod counters;
+
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -12,29 +15,37 @@ use crate::certificate::Certificate;
 use crate::error::Error;
 use crate::keys::KeyHash;
 use crate::normalize::CertificateNumber;
+use audit::AuditLog;
+use counters::Counters;
 
-/// Memory is bounded whatever callers do. Expired windows and audit records are swept out at
-/// most every `SWEEP_EVERY_SECS` (one pass over the maps, not one per request); past the caps
-/// a new window or record is refused — the look-up fails closed with a 503 — and nothing live
-/// is ever evicted to make room.
-const MAX_WINDOWS: usize = 200_000;
-const MAX_AUDIT_RECORDS: usize = 400_000;
-/// Look-ups of numbers that name no certificate belong to no 閲覧履歴: they are kept in one
-/// ring of this size, the oldest dropped first — counted and logged, never silently.
-const MAX_UNKNOWN_AUDIT: usize = 100_000;
-/// The embedded store lives in one process's memory; the durable audit trail is DynamoDB's.
-const AUDIT_CAP_PER_NUMBER: usize = 10_000;
+/// Memory is bounded whatever callers do; expired windows and records are swept out at most
+/// every `SWEEP_EVERY_SECS` (one pass over the maps, not one per request).
 const SWEEP_EVERY_SECS: u64 = 10;
 
-#[derive(Default)]
+/// The embedded store's caps. Past `callers`, refusals of callers not seen before fail closed
+/// (503); past `audit_records`, refusals do; past `number_counts`, the oldest count of
+/// everyone's failures on a number is forgotten. Correct keys are answered through all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryLimits {
+    pub callers: usize,
+    pub number_counts: usize,
+    pub audit_records: usize,
+}
+
+impl Default for MemoryLimits {
+    fn default() -> Self {
+        MemoryLimits {
+            callers: 200_000,
+            number_counts: 200_000,
+            audit_records: 400_000,
+        }
+    }
+}
+
 struct State {
     certificates: HashMap<CertificateNumber, StoredCertificate>,
-    /// By number (none for a caller-wide counter) and scope.
-    throttles: HashMap<(Option<CertificateNumber>, ThrottleScope), Window>,
-    audit: HashMap<CertificateNumber, VecDeque<AuditRecord>>,
-    audit_records: usize,
-    unknown_audit: VecDeque<(CertificateNumber, AuditRecord)>,
-    unknown_dropped: u64,
+    counters: Counters,
+    audit: AuditLog,
     next_sweep: u64,
 }
 
@@ -45,44 +56,18 @@ impl State {
             return;
         }
         self.next_sweep = now + SWEEP_EVERY_SECS;
-        self.throttles.retain(|_, w| w.ends_at > now);
-        let mut kept = 0;
-        self.audit.retain(|_, records| {
-            records.retain(|r| r.expires_at > now);
-            kept += records.len();
-            !records.is_empty()
-        });
-        self.audit_records = kept;
-        self.unknown_audit.retain(|(_, r)| r.expires_at > now);
-        if self.unknown_dropped > 0 {
-            tracing::warn!(
-                dropped = self.unknown_dropped,
-                "audit records of numbers that name no certificate were dropped (the embedded store keeps the newest {MAX_UNKNOWN_AUDIT})"
-            );
-            self.unknown_dropped = 0;
-        }
+        self.counters.sweep(now);
+        self.audit.sweep(now);
     }
-}
-
-fn full(what: &str) -> StoreError {
-    StoreError::Unavailable(format!("embedded store full ({what}); refusing rather than evicting"))
-}
-
-#[derive(Clone, Copy)]
-struct Window {
-    attempts: u32,
-    ends_at: u64,
 }
 
 pub struct MemoryStore {
     state: Mutex<State>,
-    max_windows: usize,
-    max_audit_records: usize,
 }
 
 impl Default for MemoryStore {
     fn default() -> Self {
-        MemoryStore::with_limits(MAX_WINDOWS, MAX_AUDIT_RECORDS)
+        MemoryStore::with_limits(MemoryLimits::default())
     }
 }
 
@@ -100,11 +85,14 @@ impl MemoryStore {
     }
 
     /// A store with other caps (tests; a smaller machine).
-    pub fn with_limits(max_windows: usize, max_audit_records: usize) -> MemoryStore {
+    pub fn with_limits(limits: MemoryLimits) -> MemoryStore {
         MemoryStore {
-            state: Mutex::new(State::default()),
-            max_windows,
-            max_audit_records,
+            state: Mutex::new(State {
+                certificates: HashMap::new(),
+                counters: Counters::new(limits.callers, limits.number_counts),
+                audit: AuditLog::new(limits.audit_records),
+                next_sweep: 0,
+            }),
         }
     }
 
@@ -197,14 +185,11 @@ impl MemoryStore {
     }
 }
 
-fn throttle_key(number: &CertificateNumber, scope: &ThrottleScope) -> (Option<CertificateNumber>, ThrottleScope) {
-    match scope.caller_wide() {
-        Some(_) => (None, scope.clone()),
-        None => (Some(number.clone()), scope.clone()),
-    }
-}
-
 impl CertificateStore for MemoryStore {
+    async fn key_hash(&self, number: &CertificateNumber) -> Result<Option<KeyHash>, StoreError> {
+        Ok(self.lock()?.certificates.get(number).map(|s| s.key_hash.clone()))
+    }
+
     async fn get(&self, number: &CertificateNumber) -> Result<Option<StoredCertificate>, StoreError> {
         Ok(self.lock()?.certificates.get(number).cloned())
     }
@@ -269,26 +254,7 @@ impl CertificateStore for MemoryStore {
     ) -> Result<Reservation, StoreError> {
         let mut state = self.lock()?;
         state.sweep(now);
-        let key = throttle_key(number, scope);
-        if !state.throttles.contains_key(&key) && state.throttles.len() >= self.max_windows {
-            return Err(full("throttle windows"));
-        }
-        let window = state.throttles.entry(key).or_insert(Window {
-            attempts: 0,
-            ends_at: 0,
-        });
-        if window.ends_at <= now {
-            *window = Window {
-                attempts: 1,
-                ends_at: now + window_secs,
-            };
-            return Ok(Reservation::Granted);
-        }
-        if window.attempts >= limit {
-            return Ok(Reservation::Locked { until: window.ends_at });
-        }
-        window.attempts += 1;
-        Ok(Reservation::Granted)
+        state.counters.reserve(number, scope, limit, window_secs, now)
     }
 
     async fn release_attempt(
@@ -297,61 +263,48 @@ impl CertificateStore for MemoryStore {
         scope: &ThrottleScope,
         now: u64,
     ) -> Result<(), StoreError> {
-        let mut state = self.lock()?;
-        if let Some(window) = state.throttles.get_mut(&throttle_key(number, scope)) {
-            if window.ends_at > now && window.attempts > 0 {
-                window.attempts -= 1;
-            }
-        }
+        self.lock()?.counters.release(number, scope, now);
         Ok(())
     }
 
     async fn attempts(&self, number: &CertificateNumber, scope: &ThrottleScope, now: u64) -> Result<u32, StoreError> {
-        let state = self.lock()?;
-        Ok(state
-            .throttles
-            .get(&throttle_key(number, scope))
-            .filter(|w| w.ends_at > now)
-            .map_or(0, |w| w.attempts))
+        Ok(self.lock()?.counters.attempts(number, scope, now))
+    }
+
+    async fn count_failure(&self, number: &CertificateNumber, window_secs: u64, now: u64) -> Result<u32, StoreError> {
+        let mut state = self.lock()?;
+        state.sweep(now);
+        Ok(state.counters.count_failure(number, window_secs, now))
+    }
+
+    async fn failures(&self, number: &CertificateNumber, window_secs: u64, now: u64) -> Result<u32, StoreError> {
+        Ok(self.lock()?.counters.failures(number, window_secs, now))
     }
 
     async fn append_audit(&self, number: &CertificateNumber, record: &AuditRecord) -> Result<(), StoreError> {
         let mut state = self.lock()?;
         state.sweep(record.at);
-        if !state.certificates.contains_key(number) {
-            if state.unknown_audit.len() >= MAX_UNKNOWN_AUDIT {
-                state.unknown_audit.pop_front();
-                state.unknown_dropped += 1;
-            }
-            state.unknown_audit.push_back((number.clone(), record.clone()));
-            return Ok(());
-        }
-        if state.audit_records >= self.max_audit_records {
-            return Err(full("audit records"));
-        }
-        let records = state.audit.entry(number.clone()).or_default();
-        // Expired records at the front go when the number is touched again, as TTL deletion
-        // would (retentions differ, so later ones are swept); a process-local log also keeps
-        // at most the newest AUDIT_CAP_PER_NUMBER per number.
-        let before = records.len();
-        while records.front().is_some_and(|r| r.expires_at <= record.at) || records.len() >= AUDIT_CAP_PER_NUMBER {
-            records.pop_front();
-        }
-        records.push_back(record.clone());
-        let after = records.len();
-        state.audit_records = state.audit_records + after - before;
-        Ok(())
+        let known = state.certificates.contains_key(number);
+        state.audit.append(number, record, known)
     }
 
     async fn audit_history(&self, number: &CertificateNumber, now: u64) -> Result<Vec<AuditRecord>, StoreError> {
-        let state = self.lock()?;
-        let known = state.audit.get(number).into_iter().flatten();
-        let unknown = state.unknown_audit.iter().filter(|(n, _)| n == number).map(|(_, r)| r);
-        Ok(known.chain(unknown).filter(|r| r.expires_at > now).cloned().collect())
+        Ok(self.lock()?.audit.history(number, now))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
         self.lock().map(|_| ())
+    }
+
+    fn full(&self) -> Option<&'static str> {
+        let state = self.lock().ok()?;
+        if state.counters.full() {
+            Some("caller counters")
+        } else if state.audit.full() {
+            Some("audit records")
+        } else {
+            None
+        }
     }
 }
 
@@ -364,32 +317,56 @@ mod tests {
         CertificateNumber::parse(&format!("W{i:08}")).unwrap()
     }
 
+    fn limits(callers: usize, number_counts: usize, audit_records: usize) -> MemoryLimits {
+        MemoryLimits {
+            callers,
+            number_counts,
+            audit_records,
+        }
+    }
+
     #[tokio::test]
-    async fn past_the_cap_new_windows_are_refused_live_ones_kept_and_expired_ones_swept() {
-        let store = MemoryStore::with_limits(3, 100);
-        let scope = ThrottleScope::Everyone;
+    async fn past_the_caller_cap_new_callers_are_refused_live_ones_kept_and_expired_ones_swept() {
+        let store = MemoryStore::with_limits(limits(3, 100, 100));
+        let caller = |i: usize| ThrottleScope::Caller(format!("c{i}"));
         for i in 0..3 {
             assert_eq!(
-                store.reserve_attempt(&number(i), &scope, 5, 60, 1_000).await,
+                store.reserve_attempt(&number(0), &caller(i), 5, 60, 1_000).await,
                 Ok(Reservation::Granted)
             );
         }
         assert!(matches!(
-            store.reserve_attempt(&number(3), &scope, 5, 60, 1_000).await,
+            store.reserve_attempt(&number(0), &caller(3), 5, 60, 1_000).await,
             Err(StoreError::Unavailable(_))
         ));
-        // A live window is still counted: nothing was evicted.
+        assert_eq!(store.full(), Some("caller counters"));
+        // A known caller is still counted, on any number: nothing was evicted.
         assert_eq!(
-            store.reserve_attempt(&number(0), &scope, 5, 60, 1_001).await,
+            store.reserve_attempt(&number(1), &caller(0), 5, 60, 1_001).await,
             Ok(Reservation::Granted)
         );
-        assert_eq!(store.attempts(&number(0), &scope, 1_001).await, Ok(2));
+        assert_eq!(store.attempts(&number(0), &caller(0), 1_001).await, Ok(1));
         // Once they have expired (and a sweep is due), room again.
         assert_eq!(
-            store.reserve_attempt(&number(3), &scope, 5, 60, 1_100).await,
+            store.reserve_attempt(&number(3), &caller(3), 5, 60, 1_100).await,
             Ok(Reservation::Granted)
         );
-        assert_eq!(store.lock().unwrap().throttles.len(), 1);
+        assert_eq!(store.lock().unwrap().counters.sizes().0, 1);
+        assert_eq!(store.full(), None);
+    }
+
+    /// Everyone's counts are forgotten oldest first when the table is full, never refused.
+    #[tokio::test]
+    async fn number_counts_are_evicted_never_refused() {
+        let store = MemoryStore::with_limits(limits(10, 3, 100));
+        for i in 0..5 {
+            assert_eq!(store.count_failure(&number(i), 3600, 1_000).await, Ok(1));
+        }
+        assert_eq!(store.lock().unwrap().counters.sizes().1, 3);
+        assert_eq!(store.failures(&number(0), 3600, 1_000).await, Ok(0), "the oldest went");
+        assert_eq!(store.count_failure(&number(4), 3600, 1_000).await, Ok(2));
+        // A new fixed window starts from zero.
+        assert_eq!(store.count_failure(&number(4), 3600, 3_600).await, Ok(1));
     }
 
     async fn with_certificates(store: &MemoryStore, numbers: &[usize]) {
@@ -402,53 +379,65 @@ mod tests {
         }
     }
 
-    const SAMPLE: &str = include_str!("../../demo/issue-example.yaml");
+    const SAMPLE: &str = include_str!("../../../demo/issue-example.yaml");
 
-    #[tokio::test]
-    async fn audit_records_are_capped_and_swept_across_numbers() {
-        let store = MemoryStore::with_limits(100, 3);
-        with_certificates(&store, &[0, 1, 2, 9]).await;
-        let record = |at: u64| AuditRecord {
+    fn record(at: u64, outcome: AuditOutcome) -> AuditRecord {
+        AuditRecord {
             at,
-            outcome: AuditOutcome::Refused,
+            outcome,
             caller: "c".into(),
             expires_at: at + 60,
-        };
+        }
+    }
+
+    #[tokio::test]
+    async fn audit_records_are_capped_for_refusals_only_and_swept_across_numbers() {
+        let store = MemoryStore::with_limits(limits(100, 100, 3));
+        with_certificates(&store, &[0, 1, 2, 9]).await;
         for i in 0..3 {
-            store.append_audit(&number(i), &record(1_000)).await.unwrap();
+            store
+                .append_audit(&number(i), &record(1_000, AuditOutcome::Refused))
+                .await
+                .unwrap();
         }
         assert!(matches!(
-            store.append_audit(&number(9), &record(1_001)).await,
+            store
+                .append_audit(&number(9), &record(1_001, AuditOutcome::Refused))
+                .await,
             Err(StoreError::Unavailable(_))
         ));
+        assert_eq!(store.full(), Some("audit records"));
+        // A verified look-up is recorded all the same: the correct path never fails closed.
+        store
+            .append_audit(&number(9), &record(1_001, AuditOutcome::Verified))
+            .await
+            .unwrap();
         // Numbers never touched again are swept once their records expire.
-        store.append_audit(&number(9), &record(1_100)).await.unwrap();
+        store
+            .append_audit(&number(9), &record(1_100, AuditOutcome::Refused))
+            .await
+            .unwrap();
         let state = store.lock().unwrap();
-        assert_eq!((state.audit.len(), state.audit_records), (1, 1));
+        assert_eq!(state.audit.sizes(), (1, 1));
     }
 
     #[tokio::test]
     async fn look_ups_of_unknown_numbers_never_fill_the_store() {
-        let store = MemoryStore::with_limits(100, 3);
-        let record = AuditRecord {
-            at: 1_000,
-            outcome: AuditOutcome::Refused,
-            caller: "c".into(),
-            expires_at: 1_060,
-        };
-        for i in 0..(MAX_UNKNOWN_AUDIT + 10) {
+        let store = MemoryStore::with_limits(limits(100, 100, 3));
+        let record = record(1_000, AuditOutcome::Refused);
+        for i in 0..(audit::UNKNOWN_RING + 10) {
             store.append_audit(&number(i), &record).await.unwrap();
         }
         let (kept, dropped) = {
             let state = store.lock().unwrap();
-            (state.unknown_audit.len(), state.unknown_dropped)
+            (state.audit.unknown.len(), state.audit.unknown_dropped)
         };
-        assert_eq!(kept, MAX_UNKNOWN_AUDIT);
+        assert_eq!(kept, audit::UNKNOWN_RING);
         assert_eq!(
             dropped, 10,
             "what was dropped is counted (and logged at the next sweep)"
         );
-        let last = number(MAX_UNKNOWN_AUDIT + 9);
+        let last = number(audit::UNKNOWN_RING + 9);
         assert_eq!(store.audit_history(&last, 1_000).await.unwrap(), vec![record]);
     }
 }
