@@ -271,3 +271,103 @@ fn reissue_prints_a_new_key_and_the_old_one_is_dead() {
     assert!(peppers.verify(Some(&stored.key_hash), &new));
     assert!(!peppers.verify(Some(&stored.key_hash), &old));
 }
+
+/// Against DynamoDB (moto, started here), as an administrator would: the pepper from Secrets
+/// Manager (`--secret-arn`) or an owner-only file; an import with a conflicting entry stores
+/// nothing; a rerun after a partial import stores the rest; history needs no secret.
+#[test]
+fn dynamodb_import_with_secrets_from_secrets_manager_and_a_file() {
+    let moto = support::MotoServer::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let arn = runtime.block_on(async {
+        moto.secrets_client()
+            .create_secret()
+            .name("denshi-hosho/admin")
+            .secret_string(r#"{"peppers":"p1=production-pepper-0123456789abcdef0123"}"#)
+            .send()
+            .await
+            .unwrap()
+            .arn()
+            .unwrap()
+            .to_string()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = secret_file(dir.path(), "p1=production-pepper-0123456789abcdef0123");
+    let aws = [
+        ("AWS_ENDPOINT_URL", moto.endpoint.as_str()),
+        ("AWS_REGION", "ap-northeast-1"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ];
+    let run = |args: &[&str]| {
+        let output = Command::new(support::served::program())
+            .args(["--store", "dynamodb", "--table", "admin"])
+            .args(args)
+            .current_dir(repo_root())
+            .env_remove("VERIFIER_PEPPERS")
+            .env_remove("VERIFIER_CALLER_KEY")
+            .envs(aws)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let keys = |stdout: &str| stdout.lines().filter(|l| l.contains('\t')).count();
+    assert_eq!(run(&["create-table"]).0, Some(0));
+    let example = std::fs::read_to_string(repo_root().join("verifier/demo/issue-example.yaml")).unwrap();
+    let first_two: String = {
+        let third = example.match_indices("\n- ").nth(2).unwrap().0;
+        example[..third + 1].to_string()
+    };
+    let partial = dir.path().join("partial.yaml");
+    std::fs::write(&partial, &first_two).unwrap();
+    let (status, stdout, stderr) = run(&["--secret-arn", &arn, "import", partial.to_str().unwrap()]);
+    assert_eq!((status, keys(&stdout)), (Some(0), 2), "{stderr}");
+    // The whole file again: the two already there are reported and skipped, the third stored.
+    let (status, stdout, stderr) = run(&[
+        "--secret-file",
+        file.to_str().unwrap(),
+        "import",
+        "verifier/demo/issue-example.yaml",
+    ]);
+    assert_eq!((status, keys(&stdout)), (Some(0), 1), "{stderr}");
+    assert!(stdout.contains("W2025-130203\t"), "{stdout}");
+    assert_eq!(
+        stderr.matches("同じ内容で登録済み").count(),
+        2 + 1,
+        "two notes and the summary: {stderr}"
+    );
+    // A file naming a stored number with other contents stores nothing at all.
+    let conflicting = dir.path().join("conflicting.yaml");
+    let changed = example
+        .replacen("W2026-050201", "W2026-050299", 1)
+        .replacen("W2026-050202", "W2026-050201", 1);
+    std::fs::write(&conflicting, changed).unwrap();
+    let (status, stdout, stderr) = run(&[
+        "--secret-file",
+        file.to_str().unwrap(),
+        "import",
+        conflicting.to_str().unwrap(),
+    ]);
+    assert_eq!((status, keys(&stdout)), (Some(1), 0), "{stderr}");
+    assert!(stderr.contains("何も登録していません"), "{stderr}");
+    let (status, _, stderr) = run(&["--secret-file", file.to_str().unwrap(), "reissue", "W2026-050299"]);
+    assert_eq!(status, Some(1));
+    assert!(
+        stderr.contains("登録されていません"),
+        "W2026-050299 was not stored: {stderr}"
+    );
+    // history hashes no key and asks for no secret.
+    let (status, history, stderr) = run(&["history", "W2026-050201"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(history.contains("0 件"), "{history}");
+    // A secret file others may read is refused.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (status, _, stderr) = run(&["--secret-file", file.to_str().unwrap(), "reissue", "W2026-050201"]);
+    assert_eq!(status, Some(1));
+    assert!(stderr.contains("chmod 600"), "{stderr}");
+}
