@@ -86,7 +86,7 @@ fn the_function_may_do_exactly_what_the_service_does() {
     for admin_only in [".insert(", ".update(", ".audit_history("] {
         assert!(!service.contains(admin_only), "the service calls {admin_only}");
     }
-    let dynamo = source("src/store/dynamo.rs");
+    let dynamo = source("src/store/dynamo/mod.rs") + &source("src/store/dynamo/activity.rs");
     let swap = dynamo
         .split("async fn swap_key_hash")
         .nth(1)
@@ -248,9 +248,10 @@ fn concurrency_stage_and_edge_limits_are_sized_against_each_other() {
 /// function's PutItem can never overwrite one.
 #[test]
 fn audit_writes_never_overwrite() {
-    let dynamo = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/dynamo.rs")).unwrap();
+    let read = |file: &str| std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let dynamo = read("src/store/dynamo/mod.rs") + &read("src/store/dynamo/activity.rs");
     let append = dynamo
-        .split("async fn append_audit")
+        .split("async fn put_audit")
         .nth(1)
         .unwrap()
         .split("async fn ")
