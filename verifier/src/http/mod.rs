@@ -1,6 +1,7 @@
 //! The HTTP face: one router, the same under Lambda and locally. It bounds and checks input,
 //! calls the core, and maps outcomes to statuses with one uniform refusal.
 
+mod answers;
 mod caller;
 mod site;
 
@@ -22,6 +23,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use answers::REFUSAL_MESSAGE;
+use answers::{error, field_error, method_not_allowed, not_found, too_large, too_many, unavailable, waiting};
 pub(crate) use caller::{caller_group_address, trusted};
 pub use site::{router_with_site, SITE_CSP};
 
@@ -35,10 +38,6 @@ use crate::store::CertificateStore;
 
 /// Requests larger than this are refused unread: two short codes fit in far less.
 pub const MAX_BODY_BYTES: usize = 4 * 1024;
-
-/// Said for an unknown number and for a wrong key alike.
-pub const REFUSAL_MESSAGE: &str =
-    "保証契約番号または認証キーが正しくありません。「認証キー等のお知らせ」の記載をご確認のうえ、もう一度入力してください。";
 
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -182,37 +181,6 @@ fn came_through_the_cdn(request: &Request, secret: &str) -> bool {
     presented.ct_eq(secret.as_bytes()).into()
 }
 
-fn error(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
-    let body = json!({ "error": { "code": code, "message": message, "field": field } });
-    (status, Json(body)).into_response()
-}
-
-fn field_error(e: FieldError) -> Response {
-    error(
-        StatusCode::BAD_REQUEST,
-        "invalid_field",
-        &e.to_string(),
-        Some(e.field().name()),
-    )
-}
-
-async fn not_found() -> Response {
-    error(StatusCode::NOT_FOUND, "not_found", "このURLはありません。", None)
-}
-
-async fn method_not_allowed(method: Method, allow: &'static str) -> Response {
-    let mut response = error(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        &format!("{method} には対応していません。"),
-        None,
-    );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
-    response
-}
-
 /// 200 `ok` when the store answers; 200 `degraded` naming what is full when a cap is reached
 /// (correct keys are still answered, refusals of new callers fail closed); 503 when it does not.
 async fn health<S: CertificateStore>(State(state): State<Arc<AppState<S>>>) -> Response {
@@ -223,19 +191,6 @@ async fn health<S: CertificateStore>(State(state): State<Arc<AppState<S>>>) -> R
         },
         _ => unavailable(),
     }
-}
-
-fn unavailable() -> Response {
-    let mut response = error(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "unavailable",
-        "ただいま確認できません。しばらくしてからもう一度お試しください。",
-        None,
-    );
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-    response
 }
 
 #[derive(Deserialize)]
@@ -367,24 +322,6 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
     }
 }
 
-/// "約N分後に" or "N秒後に".
-fn waiting(seconds: u64) -> String {
-    if seconds >= 60 {
-        format!("約{}分後に", seconds.div_ceil(60))
-    } else {
-        format!("{seconds}秒後に")
-    }
-}
-
-/// A 429 with `Retry-After`.
-fn too_many(code: &str, message: &str, retry_after: u64) -> Response {
-    let mut response = error(StatusCode::TOO_MANY_REQUESTS, code, message, None);
-    if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    response
-}
-
 fn is_length_limit(error: &axum::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = source {
@@ -394,15 +331,6 @@ fn is_length_limit(error: &axum::Error) -> bool {
         source = e.source();
     }
     false
-}
-
-fn too_large() -> Response {
-    error(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
-        &format!("送信できるのは{MAX_BODY_BYTES}バイトまでです。"),
-        None,
-    )
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
