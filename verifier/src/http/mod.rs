@@ -24,7 +24,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use answers::REFUSAL_MESSAGE;
-use answers::{error, field_error, method_not_allowed, not_found, too_large, too_many, unavailable, waiting};
+use answers::{field_error, method_not_allowed, not_found, too_large, unavailable};
 pub(crate) use caller::{caller_group_address, trusted};
 pub use site::{router_with_site, SITE_CSP};
 
@@ -151,12 +151,7 @@ pub fn router<S: CertificateStore>(verifier: Arc<Verifier<S>>, config: HttpConfi
                 if through_the_cdn {
                     next.run(request).await
                 } else {
-                    error(
-                        StatusCode::FORBIDDEN,
-                        "forbidden",
-                        "このURLからは確認できません。",
-                        None,
-                    )
+                    answers::not_through_the_cdn()
                 }
             }
         })),
@@ -219,12 +214,7 @@ async fn require_json(request: Request, next: Next) -> Response {
     if is_json(request.headers()) {
         next.run(request).await
     } else {
-        error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Content-Type: application/json で送ってください。",
-            None,
-        )
+        answers::not_json()
     }
 }
 
@@ -245,11 +235,11 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
         Ok(bytes) => bytes,
         Err(e) if is_length_limit(&e) => return too_large(),
         // A body that breaks off or a malformed chunk: the request is at fault, not its size.
-        Err(_) => return error(StatusCode::BAD_REQUEST, "invalid_body", "本文を読めません。", None),
+        Err(_) => return answers::unreadable_body(),
     };
     let parsed: VerifyBody = match serde_json::from_slice(&bytes) {
         Ok(parsed) => parsed,
-        Err(_) => return error(StatusCode::BAD_REQUEST, "invalid_json", "JSON として読めません。", None),
+        Err(_) => return answers::invalid_json(),
     };
     let number =
         match string_field(&parsed.certificate_number, Field::CertificateNumber).and_then(CertificateNumber::parse) {
@@ -266,12 +256,7 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
             static UNREADABLE: RateLimitedWarning =
                 RateLimitedWarning::new("request without a readable caller address refused");
             UNREADABLE.warn();
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid_caller",
-                "接続元を確認できません。",
-                None,
-            );
+            return answers::invalid_caller();
         }
     };
     // The look-up runs to its end — audit record included — even when the answer has timed
@@ -294,23 +279,9 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
             certificate: &certificate,
         })
         .into_response(),
-        Ok(Ok(Outcome::Refused)) => error(StatusCode::NOT_FOUND, "not_verified", REFUSAL_MESSAGE, None),
-        Ok(Ok(Outcome::Locked { retry_after })) => {
-            let minutes = retry_after.div_ceil(60);
-            too_many(
-                "locked",
-                &format!("短時間に多くの確認があったため、この接続元からの確認を一時的に受け付けていません。約{minutes}分後にもう一度お試しください。"),
-                retry_after,
-            )
-        }
-        Ok(Ok(Outcome::Throttled { retry_after })) => too_many(
-            "throttled",
-            &format!(
-                "この保証契約番号には短時間に多くの誤った入力があったため、誤りへの回答を控えています。正しい保証契約番号と認証キーならすぐに確認できます。「認証キー等のお知らせ」の記載をご確認のうえ、{}もう一度入力してください。",
-                waiting(retry_after)
-            ),
-            retry_after,
-        ),
+        Ok(Ok(Outcome::Refused)) => answers::refused(),
+        Ok(Ok(Outcome::Locked { retry_after })) => answers::locked(retry_after),
+        Ok(Ok(Outcome::Throttled { retry_after })) => answers::throttled(retry_after),
         Ok(Err(store_error)) => {
             tracing::error!(error = %store_error, "verification failed closed");
             unavailable()
