@@ -19,6 +19,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use subtle::ConstantTimeEq;
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -98,14 +99,18 @@ const SITE_HEADERS: [(HeaderName, &str); 4] = [
 ];
 
 /// `router` with each of `headers` set on every answer (replacing a value already there).
-fn with_headers(mut router: Router, headers: &[(HeaderName, &'static str)]) -> Router {
-    for (name, value) in headers {
-        router = router.layer(SetResponseHeaderLayer::overriding(
-            name.clone(),
-            HeaderValue::from_static(value),
-        ));
-    }
-    router
+/// One layer (axum boxes each route once per layer), innermost first so that the headers come
+/// out in the order given.
+fn with_headers(router: Router, headers: &[(HeaderName, &'static str); 4]) -> Router {
+    let set =
+        |i: usize| SetResponseHeaderLayer::overriding(headers[i].0.clone(), HeaderValue::from_static(headers[i].1));
+    router.layer(
+        ServiceBuilder::new()
+            .layer(set(3))
+            .layer(set(2))
+            .layer(set(1))
+            .layer(set(0)),
+    )
 }
 
 /// `/api/verify` and `/api/health`, with JSON errors for anything else under `/api`.
