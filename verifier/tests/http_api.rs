@@ -148,7 +148,10 @@ async fn unknown_number_and_wrong_key_look_the_same() {
 
 #[tokio::test]
 async fn repeated_failures_lock_with_retry_after_for_existing_and_unknown_numbers() {
-    let app = app();
+    // A fixed clock: on the system's, a second may pass between the first failure and the lock.
+    let mut verifier = Verifier::new(demo_store(), Peppers::development());
+    verifier.clock = support::TestClock::at(1_790_000_000);
+    let app = router(Arc::new(verifier), HttpConfig::default());
     for number in ["W2026-040124", "W2026-555555"] {
         for _ in 0..5 {
             assert_eq!(
