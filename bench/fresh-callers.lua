@@ -3,6 +3,9 @@
 -- address), and the status codes of all threads are counted and printed at the end.
 local counter = 0
 local threads = {}
+-- Seeded by the clock: two wrk runs a second or more apart never share callers (unseeded, every
+-- run would draw the same bases and repeat the previous run's "fresh" callers).
+math.randomseed(os.time())
 setup = function(thread)
   thread:set("base", math.random(0, 2^20))
   table.insert(threads, thread)

@@ -22,6 +22,7 @@ BINARY = os.path.join(ROOT, "target/dist/verifier-lambda")
 CLI = os.path.join(ROOT, "target/dist/verifier")
 PEPPER = "bench1=benchmark-pepper-0123456789abcdef0123456789"
 CALLER_KEY = "benchmark-caller-key-0123456789abcdef0123456789"
+ORIGIN_SECRET = "benchmark-origin-secret-0123456789"
 
 
 def free_port():
@@ -35,7 +36,8 @@ def event(number, key):
     return {
         "version": "2.0", "routeKey": "ANY /api/{proxy+}", "rawPath": "/api/verify", "rawQueryString": "",
         "headers": {"content-type": "application/json", "host": "example.execute-api.ap-northeast-1.amazonaws.com",
-                    "x-forwarded-for": "203.0.113.10"},
+                    "x-forwarded-for": "203.0.113.10", "x-origin-verify": ORIGIN_SECRET,
+                    "cloudfront-viewer-address": "203.0.113.10:40000"},
         "requestContext": {"accountId": "123456789012", "apiId": "example", "domainName": "example",
                            "domainPrefix": "example", "requestId": "bench", "routeKey": "ANY /api/{proxy+}",
                            "stage": "$default", "time": "23/Nov/2026:12:00:00 +0000", "timeEpoch": 1795435200000,
@@ -107,18 +109,24 @@ def main():
             except OSError:
                 time.sleep(0.1)
         env = dict(os.environ, AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}", AWS_REGION="ap-northeast-1",
-                   AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", VERIFIER_PEPPERS=PEPPER, VERIFIER_CALLER_KEY=CALLER_KEY,
-                   VERIFIER_TABLE="bench", RUST_LOG="warn")
+                   AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", VERIFIER_TABLE="bench", RUST_LOG="warn")
+        secret = {"peppers": PEPPER, "caller_key": CALLER_KEY, "origin_secret": ORIGIN_SECRET}
+        # The admin CLI reads the pepper from an owner-only file (never from its environment).
+        secret_file = os.path.join(ROOT, "target", "bench-secret.json")
+        with open(os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            json.dump(secret, f)
+        os.chmod(secret_file, 0o600)
         subprocess.run([CLI, "--store", "dynamodb", "create-table"], env=env, check=True, capture_output=True)
-        out = subprocess.run([CLI, "--store", "dynamodb", "import", os.path.join(ROOT, "verifier/demo/issue-example.yaml")],
+        out = subprocess.run([CLI, "--store", "dynamodb", "--secret-file", secret_file, "import",
+                              os.path.join(ROOT, "verifier/demo/issue-example.yaml")],
                              env=env, check=True, capture_output=True, text=True).stdout
         number, key = [line.split("\t") for line in out.splitlines() if "\t" in line][0]
         # The function reads its pepper from Secrets Manager at init, as deployed: never from its environment.
         import boto3
         secrets = boto3.client("secretsmanager", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="ap-northeast-1",
                                aws_access_key_id="test", aws_secret_access_key="test")
-        arn = secrets.create_secret(Name="bench", SecretString=json.dumps({"peppers": PEPPER, "caller_key": CALLER_KEY}))["ARN"]
-        function_env = {k: v for k, v in env.items() if k not in ("VERIFIER_PEPPERS", "VERIFIER_CALLER_KEY")}
+        arn = secrets.create_secret(Name="bench", SecretString=json.dumps(secret))["ARN"]
+        function_env = dict(env)
         function_env["VERIFIER_SECRET_ARN"] = arn
         init, first, warm = [], [], []
         for _ in range(runs):

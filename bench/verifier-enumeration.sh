@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The embedded store under enumeration: `verifier serve` (release) takes 60 s of requests with
-# fresh numbers from fresh addresses (X-Forwarded-For behind one trusted proxy), as a botnet
+# fresh numbers from fresh addresses (X-Forwarded-For from 127.0.0.1, a trusted proxy), as a botnet
 # sweeping sequential numbers would. Before, during and after, it measures a fixed correct
 # look-up from one address (req/s, p50, p99, with wrk) and the server's RSS every 5 s: with a
 # bounded store both stay flat and the correct look-up stays fast after the load stops.
@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 connections=${2:-64}
 source bench/verifier-server.sh
-start_verifier VERIFIER_TRUSTED_PROXY_HOPS=1 VERIFIER_SLOW_DOWN_MS=0 RUST_LOG=error
+[ -n "${VERIFIER_BIN:-}" ] || cargo build --release --quiet -p verifier --bin verifier
+# shellcheck disable=SC2046 # one word per setting
+start_verifier $(proxy_env) RUST_LOG=error
 
 cat > "$scripts/correct.lua" <<'LUA'
 wrk.method = "POST"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `verifier serve` (embedded store, release) under a mixed load, as orderers and an attacker
 # together would make it: of every 10 requests, 8 correct look-ups, 1 wrong key and 1 number
-# never seen before, each failing request from an address of its own (X-Forwarded-For behind
-# one trusted proxy), so every failure takes the full path (hash, counters, audit) instead of
+# never seen before, each failing request from an address of its own (X-Forwarded-For from
+# 127.0.0.1, a trusted proxy), so every failure takes the full path (hash, counters, audit) instead of
 # a cheap 429. One wrk run; the server's RSS every 5 s; status counts at the end.
 # Usage: bash bench/verifier-mixed.sh [seconds, default 30] [connections, default 64]
 set -euo pipefail
@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 connections=${2:-64}
 source bench/verifier-server.sh
-start_verifier VERIFIER_TRUSTED_PROXY_HOPS=1 VERIFIER_SLOW_DOWN_MS=0 RUST_LOG=error
+[ -n "${VERIFIER_BIN:-}" ] || cargo build --release --quiet -p verifier --bin verifier
+# shellcheck disable=SC2046 # one word per setting
+start_verifier $(proxy_env) RUST_LOG=error
 
 { cat bench/fresh-callers.lua; cat <<'LUA'
 local good = '{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}'

@@ -5,14 +5,26 @@
 //! pepper's id, so peppers can rotate: the current one hashes new keys, older ones still verify.
 
 use std::fmt;
+use std::sync::LazyLock;
 
+use data_encoding::{Encoding, Specification, HEXLOWER, HEXLOWER_PERMISSIVE};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::error::Error;
+
 pub const KEY_LENGTH: usize = 24;
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const ALPHABET: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const MIN_PEPPER_BYTES: usize = 32;
+
+/// Crockford's base32 without padding: 15 random bytes are exactly 24 characters.
+static CROCKFORD: LazyLock<Encoding> = LazyLock::new(|| {
+    let mut specification = Specification::new();
+    specification.symbols.push_str(ALPHABET);
+    // Thirty-two distinct ASCII symbols and nothing else: a valid specification.
+    specification.encoding().unwrap_or_else(|_| HEXLOWER.clone())
+});
 
 /// A key in canonical form (24 characters of the Crockford alphabet).
 #[derive(Clone, PartialEq, Eq)]
@@ -31,15 +43,7 @@ impl AuthKey {
     pub fn generate() -> Result<AuthKey, getrandom::Error> {
         let mut bytes = [0u8; 15];
         getrandom::fill(&mut bytes)?;
-        let mut bits: u128 = 0;
-        for b in bytes {
-            bits = (bits << 8) | u128::from(b);
-        }
-        let key = (0..KEY_LENGTH)
-            .rev()
-            .map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char)
-            .collect();
-        Ok(AuthKey(key))
+        Ok(AuthKey(CROCKFORD.encode(&bytes)))
     }
 
     /// As printed on the notice: six groups of four.
@@ -88,20 +92,21 @@ pub const DEVELOPMENT_PEPPER: (&str, &str) = ("dev1", "development-pepper-not-se
 
 impl Peppers {
     /// Parses `id=secret,id=secret` (current first), as given in `VERIFIER_PEPPERS`.
-    pub fn parse(spec: &str) -> Result<Peppers, String> {
+    pub fn parse(spec: &str) -> Result<Peppers, Error> {
         let mut peppers = Vec::new();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (id, secret) = part
-                .split_once('=')
-                .ok_or("VERIFIER_PEPPERS は id=secret をカンマで区切って書きます")?;
+            let (id, secret) = part.split_once('=').ok_or(Error::PepperSyntax)?;
             if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(format!("pepper id「{id}」は英数字で書いてください"));
+                return Err(Error::PepperId(id.to_string()));
             }
             if secret.len() < MIN_PEPPER_BYTES {
-                return Err(format!("pepper「{id}」が短すぎます（{MIN_PEPPER_BYTES}バイト以上）"));
+                return Err(Error::PepperTooShort {
+                    id: id.to_string(),
+                    min: MIN_PEPPER_BYTES,
+                });
             }
             if peppers.iter().any(|p: &Pepper| p.id == id) {
-                return Err(format!("pepper id「{id}」が重複しています"));
+                return Err(Error::PepperDuplicate(id.to_string()));
             }
             peppers.push(Pepper {
                 id: id.to_string(),
@@ -109,7 +114,7 @@ impl Peppers {
             });
         }
         if peppers.is_empty() {
-            return Err("pepper がありません".into());
+            return Err(Error::NoPepper);
         }
         Ok(Peppers {
             caller_key: peppers[0].secret.clone(),
@@ -125,11 +130,9 @@ impl Peppers {
 
     /// These peppers with callers keyed by `secret` (`VERIFIER_CALLER_KEY`) rather than by the
     /// current pepper.
-    pub fn with_caller_key(mut self, secret: &str) -> Result<Peppers, String> {
+    pub fn with_caller_key(mut self, secret: &str) -> Result<Peppers, Error> {
         if secret.len() < MIN_PEPPER_BYTES {
-            return Err(format!(
-                "VERIFIER_CALLER_KEY が短すぎます（{MIN_PEPPER_BYTES}バイト以上）"
-            ));
+            return Err(Error::CallerKeyTooShort(MIN_PEPPER_BYTES));
         }
         self.caller_key = secret.as_bytes().to_vec();
         Ok(self)
@@ -215,13 +218,11 @@ impl KeyHash {
 
     pub fn decode(text: &str) -> Option<KeyHash> {
         let (id, digest) = text.split_once(':')?;
-        if digest.len() != 64 {
+        let mut out = [0u8; 32];
+        if HEXLOWER_PERMISSIVE.decode_len(digest.len()).ok()? != out.len() {
             return None;
         }
-        let mut out = [0u8; 32];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(digest.get(i * 2..i * 2 + 2)?, 16).ok()?;
-        }
+        HEXLOWER_PERMISSIVE.decode_mut(digest.as_bytes(), &mut out).ok()?;
         Some(KeyHash {
             pepper_id: id.to_string(),
             digest: out,
@@ -229,14 +230,9 @@ impl KeyHash {
     }
 }
 
+/// Lower-case hexadecimal, as key hashes and callers' pseudonyms are written.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        text.push(DIGITS[usize::from(b >> 4)] as char);
-        text.push(DIGITS[usize::from(b & 0x0f)] as char);
-    }
-    text
+    HEXLOWER.encode(bytes)
 }
 
 #[cfg(test)]
@@ -250,7 +246,7 @@ mod tests {
         let b = AuthKey::generate().unwrap();
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), KEY_LENGTH);
-        assert!(a.as_str().bytes().all(|c| ALPHABET.contains(&c)));
+        assert!(a.as_str().chars().all(|c| ALPHABET.contains(c)));
         assert_eq!(parse_key(&a.display_grouped()).unwrap(), a);
         assert_eq!(a.display_grouped().len(), 29);
     }
@@ -274,11 +270,31 @@ mod tests {
         assert!(!old.verify(Some(&stored), &AuthKey::generate().unwrap()));
     }
 
+    /// The codec's output is the hand-written one it replaced: most significant bits first.
+    #[test]
+    fn keys_and_hashes_are_encoded_as_before() {
+        assert_eq!(CROCKFORD.encode(&[0u8; 15]), "0".repeat(24));
+        assert_eq!(CROCKFORD.encode(&[0xff; 15]), "Z".repeat(24));
+        assert_eq!(
+            CROCKFORD
+                .encode(&[0x08, 0x42, 0x10, 0x84, 0x21, 0x08, 0x42, 0x10, 0x84, 0x21, 0x08, 0x42, 0x10, 0x84, 0x21]),
+            "1".repeat(24)
+        );
+        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
+        let text = format!("t1:{}", "aB".repeat(32));
+        let decoded = KeyHash::decode(&text).unwrap();
+        assert_eq!(decoded.digest, [0xab; 32]);
+        assert_eq!(decoded.encode(), format!("t1:{}", "ab".repeat(32)));
+        assert_eq!(KeyHash::decode(&format!("t1:{}", "ab".repeat(31))), None);
+        assert_eq!(KeyHash::decode(&format!("t1:{}zz", "ab".repeat(31))), None);
+        assert_eq!(KeyHash::decode("no-colon"), None);
+    }
+
     #[test]
     fn pepper_configuration_errors() {
-        assert!(Peppers::parse("").is_err());
-        assert!(Peppers::parse("v1=short").is_err());
-        assert!(Peppers::parse("v1").is_err());
+        assert!(matches!(Peppers::parse(""), Err(Error::NoPepper)));
+        assert!(matches!(Peppers::parse("v1=short"), Err(Error::PepperTooShort { .. })));
+        assert!(matches!(Peppers::parse("v1"), Err(Error::PepperSyntax)));
         assert!(format!("{:?}", Peppers::development()).contains("dev1"));
         assert!(!format!("{:?}", Peppers::development()).contains("development-pepper"));
     }

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod certificate;
 pub mod config;
+pub mod error;
 pub mod http;
 pub mod keys;
 pub mod logging;
@@ -15,7 +16,8 @@ pub mod service;
 pub mod store;
 
 pub use certificate::{Certificate, Status};
-pub use http::{router, router_with_site, HttpConfig};
+pub use error::{Error, FieldError};
+pub use http::{app, router, router_with_site, HttpConfig};
 pub use keys::{AuthKey, Peppers};
 pub use normalize::CertificateNumber;
 pub use service::{Outcome, ThrottlePolicy, Verifier};

@@ -2,6 +2,9 @@
 //! requests and responses verbatim stay at `info`: a request body carries a 認証キー, and
 //! `lambda_runtime` prints the raw event at TRACE.
 
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use tracing_subscriber::EnvFilter;
 
 /// Targets capped at `info`.
@@ -31,6 +34,42 @@ pub fn filter(rust_log: Option<&str>) -> EnvFilter {
         }
     }
     filter
+}
+
+/// A warning an attacker could repeat at will (a refused connection, an unreadable caller):
+/// logged at most once per `EVERY`, with the number of repeats left out since the last line —
+/// the log is neither flooded nor silent.
+pub struct RateLimitedWarning {
+    what: &'static str,
+    last: Mutex<(Option<Instant>, u64)>,
+}
+
+impl RateLimitedWarning {
+    pub const EVERY: Duration = Duration::from_secs(10);
+
+    pub const fn new(what: &'static str) -> RateLimitedWarning {
+        RateLimitedWarning {
+            what,
+            last: Mutex::new((None, 0)),
+        }
+    }
+
+    pub fn warn(&self) {
+        let Ok(mut last) = self.last.lock() else { return };
+        let (logged_at, suppressed) = &mut *last;
+        if logged_at.is_some_and(|at| at.elapsed() < Self::EVERY) {
+            *suppressed += 1;
+            return;
+        }
+        tracing::warn!(
+            suppressed = *suppressed,
+            "{} (repeats within {} s are counted, not logged)",
+            self.what,
+            Self::EVERY.as_secs()
+        );
+        *logged_at = Some(Instant::now());
+        *suppressed = 0;
+    }
 }
 
 #[cfg(test)]

@@ -4,21 +4,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::error::{Field, FieldError, MAX_NUMBER, MAX_RAW_CHARS, MIN_NUMBER};
 use crate::keys::{AuthKey, KEY_LENGTH};
-
-/// Which request field was wrong, and how, in words for the orderer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-pub const NUMBER_FIELD: &str = "certificate_number";
-pub const KEY_FIELD: &str = "auth_key";
-const MIN_NUMBER: usize = 6;
-const MAX_NUMBER: usize = 20;
-/// Raw input longer than this is refused before normalisation does any work.
-const MAX_RAW_CHARS: usize = 100;
 
 /// A 保証契約番号 in canonical form: ASCII digits and capital letters only.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,22 +13,16 @@ pub struct CertificateNumber(String);
 
 impl CertificateNumber {
     pub fn parse(raw: &str) -> Result<CertificateNumber, FieldError> {
-        let error = |message: String| FieldError {
-            field: NUMBER_FIELD,
-            message,
-        };
-        let text = fold(raw, NUMBER_FIELD)?;
+        let field = Field::CertificateNumber;
+        let text = fold(raw, field)?;
         if text.is_empty() {
-            return Err(error("保証契約番号を入力してください".into()));
+            return Err(FieldError::Empty(field));
         }
         if let Some(c) = text.chars().find(|c| !c.is_ascii_alphanumeric()) {
-            return Err(error(format!("保証契約番号に使えない文字「{c}」が含まれています")));
+            return Err(FieldError::Forbidden(field, c));
         }
         if !(MIN_NUMBER..=MAX_NUMBER).contains(&text.len()) {
-            return Err(error(format!(
-                "保証契約番号は英数字{MIN_NUMBER}〜{MAX_NUMBER}文字です（ハイフンを除いて{}文字でした）",
-                text.len()
-            )));
+            return Err(FieldError::NumberLength(text.len()));
         }
         Ok(CertificateNumber(text))
     }
@@ -57,15 +38,20 @@ impl std::fmt::Display for CertificateNumber {
     }
 }
 
+impl std::str::FromStr for CertificateNumber {
+    type Err = FieldError;
+
+    fn from_str(raw: &str) -> Result<CertificateNumber, FieldError> {
+        CertificateNumber::parse(raw)
+    }
+}
+
 /// Parses a typed 認証キー: Crockford base32, where O reads as 0 and I, L as 1.
 pub fn parse_key(raw: &str) -> Result<AuthKey, FieldError> {
-    let error = |message: String| FieldError {
-        field: KEY_FIELD,
-        message,
-    };
-    let text = fold(raw, KEY_FIELD)?;
+    let field = Field::AuthKey;
+    let text = fold(raw, field)?;
     if text.is_empty() {
-        return Err(error("認証キーを入力してください".into()));
+        return Err(FieldError::Empty(field));
     }
     let mut canonical = String::with_capacity(KEY_LENGTH);
     for c in text.chars() {
@@ -73,26 +59,20 @@ pub fn parse_key(raw: &str) -> Result<AuthKey, FieldError> {
             'O' => '0',
             'I' | 'L' => '1',
             c if c.is_ascii_digit() || (c.is_ascii_uppercase() && c != 'U') => c,
-            c => return Err(error(format!("認証キーに使えない文字「{c}」が含まれています"))),
+            c => return Err(FieldError::Forbidden(field, c)),
         };
         canonical.push(mapped);
     }
     if canonical.len() != KEY_LENGTH {
-        return Err(error(format!(
-            "認証キーは英数字{KEY_LENGTH}文字です（ハイフンを除いて{}文字でした）",
-            canonical.len()
-        )));
+        return Err(FieldError::KeyLength(canonical.len()));
     }
     Ok(AuthKey::from_canonical(canonical))
 }
 
 /// NFKC, drop separators, upper-case. Bounded so that a huge field costs nothing.
-fn fold(raw: &str, field: &'static str) -> Result<String, FieldError> {
+fn fold(raw: &str, field: Field) -> Result<String, FieldError> {
     if raw.chars().count() > MAX_RAW_CHARS {
-        return Err(FieldError {
-            field,
-            message: format!("入力が長すぎます（{MAX_RAW_CHARS}文字まで）"),
-        });
+        return Err(FieldError::TooLong(field));
     }
     // What browsers and API clients send is nearly always ASCII, which NFKC leaves as it is.
     if raw.is_ascii() {
@@ -130,7 +110,7 @@ mod tests {
                 .filter(|c| !is_separator(*c))
                 .flat_map(char::to_uppercase)
                 .collect();
-            assert_eq!(fold(raw, "f").unwrap(), slow, "{raw:?}");
+            assert_eq!(fold(raw, Field::AuthKey).unwrap(), slow, "{raw:?}");
         }
     }
 
@@ -156,20 +136,38 @@ mod tests {
 
     #[test]
     fn wrong_length_and_alphabet_name_the_field() {
-        assert_eq!(parse_key("ABCD").unwrap_err().field, KEY_FIELD);
-        assert!(parse_key("ABCD-EFGH-JKMN-PQRS-TVWX-YZ0U")
-            .unwrap_err()
-            .message
-            .contains("「U」"));
-        assert_eq!(CertificateNumber::parse("12").unwrap_err().field, NUMBER_FIELD);
-        assert!(CertificateNumber::parse("W2026/0001")
-            .unwrap_err()
-            .message
-            .contains("「/」"));
-        assert!(CertificateNumber::parse(&"1".repeat(500))
-            .unwrap_err()
-            .message
-            .contains("長すぎます"));
-        assert!(parse_key("").unwrap_err().message.contains("入力してください"));
+        assert_eq!(parse_key("ABCD").unwrap_err(), FieldError::KeyLength(4));
+        assert_eq!(parse_key("ABCD").unwrap_err().field(), Field::AuthKey);
+        assert_eq!(
+            parse_key("ABCD-EFGH-JKMN-PQRS-TVWX-YZ0U").unwrap_err(),
+            FieldError::Forbidden(Field::AuthKey, 'U')
+        );
+        assert_eq!(CertificateNumber::parse("12").unwrap_err(), FieldError::NumberLength(2));
+        assert_eq!(
+            CertificateNumber::parse("W2026/0001").unwrap_err(),
+            FieldError::Forbidden(Field::CertificateNumber, '/')
+        );
+        assert_eq!(
+            CertificateNumber::parse(&"1".repeat(500)).unwrap_err(),
+            FieldError::TooLong(Field::CertificateNumber)
+        );
+        assert_eq!(parse_key("").unwrap_err(), FieldError::Empty(Field::AuthKey));
+    }
+
+    /// The wording an orderer reads, once per kind of mistake (the API answers carry it).
+    #[test]
+    fn messages_name_the_field_and_the_bound() {
+        assert_eq!(
+            FieldError::NumberLength(2).to_string(),
+            "保証契約番号は英数字6〜20文字です（ハイフンを除いて2文字でした）"
+        );
+        assert_eq!(
+            FieldError::Forbidden(Field::AuthKey, '!').to_string(),
+            "認証キーに使えない文字「!」が含まれています"
+        );
+        assert_eq!(
+            FieldError::TooLong(Field::AuthKey).to_string(),
+            "入力が長すぎます（100文字まで）"
+        );
     }
 }

@@ -1,10 +1,13 @@
-//! The core: verify(number, key) for a caller, over any `CertificateStore`. Every look-up is
-//! throttled before it touches a certificate, and audited after, whatever its outcome.
+//! The core: verify(number, key) for a caller, over any `CertificateStore`. A correct key is
+//! always answered — from a new caller, a locked one, while any table is full — because with
+//! 120-bit keys a correct answer gives an attacker nothing; limits apply to refusals only.
+//! Every look-up is audited, whatever its outcome.
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::certificate::Certificate;
+use crate::config::Settings;
 use crate::keys::{AuthKey, Peppers};
 use crate::normalize::CertificateNumber;
 use crate::store::{AuditOutcome, AuditRecord, CertificateStore, Reservation, StoreError, ThrottleScope};
@@ -16,21 +19,22 @@ pub struct Limit {
     pub window_secs: u64,
 }
 
-/// How guessing is slowed without ever locking a correct key out: locks belong to callers, never
-/// to a number. One caller may fail a few times on one number and somewhat more across all
-/// numbers (enumeration); failures on one number from everyone are counted only to slow further
-/// refusals down and to raise an alert — an attacker spread over many addresses can no longer
-/// lock the certificate for the orderer who holds its key.
+/// How refusals are limited without ever stopping a correct key: locks belong to callers,
+/// never to a number, and they hold back only refusals. One caller may fail a few times on one
+/// number and somewhat more across all numbers (enumeration); failures on one number from
+/// everyone are counted in fixed windows to raise an alert and, past it, to answer refusals at
+/// once with 429 and `Retry-After` — never by holding the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
     /// One caller on one number.
     pub per_caller: Limit,
     /// One caller on any number.
     pub per_caller_anywhere: Limit,
-    /// Everyone on one number: past this, refusals are delayed by `slow_down` and logged as an
-    /// alert (`alert="guessing"`), which the infra template turns into a metric and an alarm.
+    /// Everyone on one number: past this, refusals are 429 (`Throttled`) and an alert is logged
+    /// (`alert="guessing"`), which the infra template turns into a metric and an alarm.
     pub per_number_alert: Limit,
-    pub slow_down: std::time::Duration,
+    /// The `Retry-After` of those refusals.
+    pub number_retry_after_secs: u64,
 }
 
 impl Default for ThrottlePolicy {
@@ -48,7 +52,7 @@ impl Default for ThrottlePolicy {
                 failures: 100,
                 window_secs: 60 * 60,
             },
-            slow_down: std::time::Duration::from_secs(2),
+            number_retry_after_secs: 60,
         }
     }
 }
@@ -80,8 +84,10 @@ pub enum Outcome {
     Verified(Arc<Certificate>),
     /// Unknown number or wrong key: indistinguishable by design.
     Refused,
-    /// Too many failures; try again after this many seconds.
+    /// Too many failures from this caller; try again after this many seconds.
     Locked { retry_after: u64 },
+    /// Refused, and the number is under attack: answered at once, try again after this long.
+    Throttled { retry_after: u64 },
 }
 
 pub struct Verifier<S> {
@@ -103,6 +109,15 @@ impl<S: CertificateStore> Verifier<S> {
         }
     }
 
+    /// The verifier both binaries run: `settings`' peppers, policy and retention.
+    pub fn from_settings(store: S, settings: &Settings) -> Verifier<S> {
+        Verifier {
+            policy: settings.policy,
+            audit_retention_secs: settings.audit_retention_secs,
+            ..Verifier::new(store, settings.peppers.clone())
+        }
+    }
+
     /// Verifies `key` for `number` on behalf of `caller` (an address; only its keyed hash is
     /// kept). Any store failure is an error, never a verification.
     pub async fn verify(&self, number: &CertificateNumber, key: &AuthKey, caller: &str) -> Result<Outcome, StoreError> {
@@ -113,6 +128,7 @@ impl<S: CertificateStore> Verifier<S> {
             Outcome::Verified(_) => AuditOutcome::Verified,
             Outcome::Refused => AuditOutcome::Refused,
             Outcome::Locked { .. } => AuditOutcome::Locked,
+            Outcome::Throttled { .. } => AuditOutcome::Throttled,
         };
         let retention = if lasting {
             self.audit_retention_secs
@@ -153,39 +169,12 @@ impl<S: CertificateStore> Verifier<S> {
         caller_id: &str,
         now: u64,
     ) -> Result<(Outcome, bool), StoreError> {
-        let p = self.policy;
-        let here = ThrottleScope::Caller(caller_id.to_string());
-        let anywhere = ThrottleScope::CallerAnywhere(caller_id.to_string());
-        let everyone = ThrottleScope::Everyone;
-        let locked = |until: u64| {
-            Ok((
-                Outcome::Locked {
-                    retry_after: until.saturating_sub(now).max(1),
-                },
-                false,
-            ))
-        };
-        // The caller-wide counter first: a caller locked for sweeping numbers creates no new
-        // counter on each number it names.
-        if let Reservation::Locked { until } = self.reserve(number, &anywhere, p.per_caller_anywhere, now).await? {
-            return locked(until);
-        }
-        if let Reservation::Locked { until } = self.reserve(number, &here, p.per_caller, now).await? {
-            self.store.release_attempt(number, &anywhere, now).await?;
-            return locked(until);
-        }
-        // Counted, never locking: a full window only marks the number as under attack.
-        let under_attack = self.reserve(number, &everyone, p.per_number_alert, now).await? != Reservation::Granted;
-        // The same hashing and comparison happen whether or not the number exists.
-        let stored = self.store.get(number).await?;
-        let known = stored.is_some();
-        if self.peppers.verify(stored.as_ref().map(|s| &s.key_hash), key) {
-            self.store.release_attempt(number, &here, now).await?;
-            self.store.release_attempt(number, &anywhere, now).await?;
-            if !under_attack {
-                self.store.release_attempt(number, &everyone, now).await?;
-            }
-            if let Some(stored) = stored {
+        // Only the key hash is read before the key is known to match, and the same hashing and
+        // comparison happen whether or not the number exists.
+        let stored_hash = self.store.key_hash(number).await?;
+        let known = stored_hash.is_some();
+        if self.peppers.verify(stored_hash.as_ref(), key) {
+            if let Some(stored) = self.store.get(number).await? {
                 // A key stored under an older pepper moves to the current one, so the old
                 // pepper can be retired. Best effort: the key verified either way.
                 if self.peppers.is_stale(&stored.key_hash) {
@@ -196,17 +185,62 @@ impl<S: CertificateStore> Verifier<S> {
                 }
                 return Ok((Outcome::Verified(stored.certificate), true));
             }
+            // Removed between the two reads: a refusal like any other.
         }
-        if under_attack {
+        self.refuse(number, caller_id, known, now).await
+    }
+
+    /// A refusal, counted: the caller's own limits first (a caller locked for sweeping numbers
+    /// creates no new counter on each number it names), then everyone's on the number.
+    async fn refuse(
+        &self,
+        number: &CertificateNumber,
+        caller_id: &str,
+        known: bool,
+        now: u64,
+    ) -> Result<(Outcome, bool), StoreError> {
+        let p = self.policy;
+        let here = ThrottleScope::Caller(caller_id.to_string());
+        let anywhere = ThrottleScope::CallerAnywhere(caller_id.to_string());
+        let locked = |until: u64| {
+            Ok((
+                Outcome::Locked {
+                    retry_after: until.saturating_sub(now).max(1),
+                },
+                false,
+            ))
+        };
+        if let Reservation::Locked { until } = self.reserve(number, &anywhere, p.per_caller_anywhere, now).await? {
+            return locked(until);
+        }
+        if let Reservation::Locked { until } = self.reserve(number, &here, p.per_caller, now).await? {
+            self.store.release_attempt(number, &anywhere, now).await?;
+            return locked(until);
+        }
+        let failures = self
+            .store
+            .count_failure(number, p.per_number_alert.window_secs, now)
+            .await?;
+        let alert = p.per_number_alert.failures;
+        if failures <= alert {
+            return Ok((Outcome::Refused, known));
+        }
+        // One line when the threshold is crossed and one per further `alert` failures: the
+        // alarm sees the attack, the log is not flooded by it.
+        if (failures - alert - 1).is_multiple_of(alert.max(1)) {
             tracing::warn!(
                 alert = "guessing",
                 number = %number,
-                "more than {} failures on one certificate number within {} s; refusals are slowed down",
-                p.per_number_alert.failures,
+                failures,
+                "more than {alert} failures on one certificate number within a {} s window; refusals are answered 429 at once",
                 p.per_number_alert.window_secs
             );
-            tokio::time::sleep(p.slow_down).await;
         }
-        Ok((Outcome::Refused, known && !under_attack))
+        Ok((
+            Outcome::Throttled {
+                retry_after: p.number_retry_after_secs.max(1),
+            },
+            false,
+        ))
     }
 }

@@ -1,16 +1,20 @@
 //! The `verifier` program as an administrator meets it: Japanese help that lists the
 //! environment, admin commands on a scratch copy of the demo store, dates in Japan's time.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use support::served::Served;
 
 fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
 }
 
 fn verifier(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_verifier"))
+    let output = Command::new(support::served::program())
         .args(args)
         .current_dir(repo_root())
         .env_remove("VERIFIER_PEPPERS")
@@ -95,7 +99,10 @@ fn admin_commands_work_on_a_scratch_copy_and_keep_its_warning() {
         &written[..200.min(written.len())]
     );
     // The default date is today in Japan (either side of a midnight during the test).
-    let days = [verifier::admin::jst_date(before), verifier::admin::jst_date(after)];
+    let days = [
+        verifier::admin::jst_date(before).to_string(),
+        verifier::admin::jst_date(after).to_string(),
+    ];
     assert!(
         days.iter().any(|day| written.contains(&format!("date: {day}"))),
         "set-status records {days:?} (JST)"
@@ -111,112 +118,70 @@ fn admin_commands_work_on_a_scratch_copy_and_keep_its_warning() {
     assert_eq!(status, 1);
     assert!(stderr.contains("登録済み"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&store).unwrap(), written);
+
+    // A date that is not a calendar day is refused where it is typed, and nothing is written.
+    for date in ["banana", "2026-02-30"] {
+        let (status, _, stderr) = verifier(&[
+            "--certificates",
+            store_arg,
+            "set-status",
+            "W2026-050201",
+            "有効",
+            "--date",
+            date,
+        ]);
+        assert_eq!(status, 2, "{stderr}");
+        assert!(stderr.contains(&format!("日付「{date}」")), "{stderr}");
+        assert_eq!(std::fs::read_to_string(&store).unwrap(), written);
+    }
+}
+
+/// An owner-only secret file holding `peppers` (and a caller key).
+pub fn secret_file(dir: &Path, peppers: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("secret.json");
+    std::fs::write(
+        &path,
+        format!(r#"{{"peppers":"{peppers}","caller_key":"caller-key-0123456789abcdef0123456789"}}"#),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
 }
 
 /// Keys issued under the public development pepper verify for anyone who reads this repository:
-/// every DynamoDB command refuses it, unset or given explicitly, before touching the table.
+/// every DynamoDB command that hashes keys refuses it, absent or given explicitly, before
+/// touching the table.
 #[test]
 fn dynamodb_commands_refuse_the_development_pepper() {
     let unreachable = [
         ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
         ("AWS_REGION", "ap-northeast-1"),
     ];
+    let dir = tempfile::tempdir().unwrap();
+    let (id, secret) = verifier::keys::DEVELOPMENT_PEPPER;
+    let development = secret_file(dir.path(), &format!("{id}={secret}"));
     for args in [
         &["--store", "dynamodb", "import", "verifier/demo/issue-example.yaml"][..],
         &["--store", "dynamodb", "serve"][..],
     ] {
-        let unset = Command::new(env!("CARGO_BIN_EXE_verifier"))
-            .args(args)
-            .current_dir(repo_root())
-            .env_remove("VERIFIER_PEPPERS")
-            .envs(unreachable)
-            .output()
-            .unwrap();
+        let run = |extra: &[&str]| {
+            Command::new(support::served::program())
+                .args(extra)
+                .args(args)
+                .current_dir(repo_root())
+                .env_remove("VERIFIER_PEPPERS")
+                .env_remove("VERIFIER_CALLER_KEY")
+                .envs(unreachable)
+                .output()
+                .unwrap()
+        };
+        let unset = run(&[]);
         assert_ne!(unset.status.code(), Some(0));
-        assert!(String::from_utf8_lossy(&unset.stderr).contains("VERIFIER_PEPPERS がありません"));
-        let (id, secret) = verifier::keys::DEVELOPMENT_PEPPER;
-        let explicit = Command::new(env!("CARGO_BIN_EXE_verifier"))
-            .args(args)
-            .current_dir(repo_root())
-            .env("VERIFIER_PEPPERS", format!("{id}={secret}"))
-            .envs(unreachable)
-            .output()
-            .unwrap();
+        assert!(String::from_utf8_lossy(&unset.stderr).contains("秘密がありません"));
+        let explicit = run(&["--secret-file", development.to_str().unwrap()]);
         assert_ne!(explicit.status.code(), Some(0));
         assert!(String::from_utf8_lossy(&explicit.stderr).contains("開発用の pepper は本番"));
-    }
-}
-
-/// A running `verifier serve` on a free port with `env`, its stderr captured to a file.
-struct Served {
-    child: std::process::Child,
-    addr: String,
-    log: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Served {
-    fn start(env: &[(&str, &str)]) -> Served {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("stderr.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_verifier"))
-            .args(["serve", "--addr", &addr])
-            .current_dir(repo_root())
-            .env_remove("VERIFIER_PEPPERS")
-            .envs(env.iter().copied())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(&addr).is_ok() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Served {
-            child,
-            addr,
-            log,
-            _dir: dir,
-        }
-    }
-
-    fn connect(&self) -> std::net::TcpStream {
-        let stream = std::net::TcpStream::connect(&self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
-            .unwrap();
-        stream
-    }
-
-    /// One request on a fresh connection; the whole answer.
-    fn request(&self, raw: &str) -> String {
-        use std::io::{Read, Write};
-        let mut stream = self.connect();
-        stream.write_all(raw.as_bytes()).unwrap();
-        let mut answer = String::new();
-        let _ = stream.read_to_string(&mut answer);
-        answer
-    }
-
-    fn stderr(&mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        std::fs::read_to_string(&self.log).unwrap()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -305,4 +270,104 @@ fn reissue_prints_a_new_key_and_the_old_one_is_dead() {
     let old = verifier::normalize::parse_key("C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK").unwrap();
     assert!(peppers.verify(Some(&stored.key_hash), &new));
     assert!(!peppers.verify(Some(&stored.key_hash), &old));
+}
+
+/// Against DynamoDB (moto, started here), as an administrator would: the pepper from Secrets
+/// Manager (`--secret-arn`) or an owner-only file; an import with a conflicting entry stores
+/// nothing; a rerun after a partial import stores the rest; history needs no secret.
+#[test]
+fn dynamodb_import_with_secrets_from_secrets_manager_and_a_file() {
+    let moto = support::MotoServer::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let arn = runtime.block_on(async {
+        moto.secrets_client()
+            .create_secret()
+            .name("denshi-hosho/admin")
+            .secret_string(r#"{"peppers":"p1=production-pepper-0123456789abcdef0123"}"#)
+            .send()
+            .await
+            .unwrap()
+            .arn()
+            .unwrap()
+            .to_string()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = secret_file(dir.path(), "p1=production-pepper-0123456789abcdef0123");
+    let aws = [
+        ("AWS_ENDPOINT_URL", moto.endpoint.as_str()),
+        ("AWS_REGION", "ap-northeast-1"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ];
+    let run = |args: &[&str]| {
+        let output = Command::new(support::served::program())
+            .args(["--store", "dynamodb", "--table", "admin"])
+            .args(args)
+            .current_dir(repo_root())
+            .env_remove("VERIFIER_PEPPERS")
+            .env_remove("VERIFIER_CALLER_KEY")
+            .envs(aws)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let keys = |stdout: &str| stdout.lines().filter(|l| l.contains('\t')).count();
+    assert_eq!(run(&["create-table"]).0, Some(0));
+    let example = std::fs::read_to_string(repo_root().join("verifier/demo/issue-example.yaml")).unwrap();
+    let first_two: String = {
+        let third = example.match_indices("\n- ").nth(2).unwrap().0;
+        example[..third + 1].to_string()
+    };
+    let partial = dir.path().join("partial.yaml");
+    std::fs::write(&partial, &first_two).unwrap();
+    let (status, stdout, stderr) = run(&["--secret-arn", &arn, "import", partial.to_str().unwrap()]);
+    assert_eq!((status, keys(&stdout)), (Some(0), 2), "{stderr}");
+    // The whole file again: the two already there are reported and skipped, the third stored.
+    let (status, stdout, stderr) = run(&[
+        "--secret-file",
+        file.to_str().unwrap(),
+        "import",
+        "verifier/demo/issue-example.yaml",
+    ]);
+    assert_eq!((status, keys(&stdout)), (Some(0), 1), "{stderr}");
+    assert!(stdout.contains("W2025-130203\t"), "{stdout}");
+    assert_eq!(
+        stderr.matches("同じ内容で登録済み").count(),
+        2 + 1,
+        "two notes and the summary: {stderr}"
+    );
+    // A file naming a stored number with other contents stores nothing at all.
+    let conflicting = dir.path().join("conflicting.yaml");
+    let changed = example
+        .replacen("W2026-050201", "W2026-050299", 1)
+        .replacen("W2026-050202", "W2026-050201", 1);
+    std::fs::write(&conflicting, changed).unwrap();
+    let (status, stdout, stderr) = run(&[
+        "--secret-file",
+        file.to_str().unwrap(),
+        "import",
+        conflicting.to_str().unwrap(),
+    ]);
+    assert_eq!((status, keys(&stdout)), (Some(1), 0), "{stderr}");
+    assert!(stderr.contains("何も登録していません"), "{stderr}");
+    let (status, _, stderr) = run(&["--secret-file", file.to_str().unwrap(), "reissue", "W2026-050299"]);
+    assert_eq!(status, Some(1));
+    assert!(
+        stderr.contains("登録されていません"),
+        "W2026-050299 was not stored: {stderr}"
+    );
+    // history hashes no key and asks for no secret.
+    let (status, history, stderr) = run(&["history", "W2026-050201"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(history.contains("0 件"), "{history}");
+    // A secret file others may read is refused.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (status, _, stderr) = run(&["--secret-file", file.to_str().unwrap(), "reissue", "W2026-050201"]);
+    assert_eq!(status, Some(1));
+    assert!(stderr.contains("chmod 600"), "{stderr}");
 }

@@ -148,7 +148,10 @@ async fn unknown_number_and_wrong_key_look_the_same() {
 
 #[tokio::test]
 async fn repeated_failures_lock_with_retry_after_for_existing_and_unknown_numbers() {
-    let app = app();
+    // A fixed clock: on the system's, a second may pass between the first failure and the lock.
+    let mut verifier = Verifier::new(demo_store(), Peppers::development());
+    verifier.clock = support::TestClock::at(1_790_000_000);
+    let app = router(Arc::new(verifier), HttpConfig::default());
     for number in ["W2026-040124", "W2026-555555"] {
         for _ in 0..5 {
             assert_eq!(
@@ -158,12 +161,15 @@ async fn repeated_failures_lock_with_retry_after_for_existing_and_unknown_number
                 StatusCode::NOT_FOUND
             );
         }
-        let locked = send(&app, verify_request(number, "3EWB-WFHD-001N-6PYF-RMDG-PM9H")).await;
+        let locked = send(&app, verify_request(number, "AAAA-AAAA-AAAA-AAAA-AAAA-AAA0")).await;
         assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{number}");
         assert_eq!(locked.headers[header::RETRY_AFTER], "900");
         assert_eq!(locked.json()["error"]["code"], "locked");
         assert!(locked.json()["error"]["message"].as_str().unwrap().contains("約15分後"));
     }
+    // Locks hold back refusals only: the locked caller's correct key is answered.
+    let correct = send(&app, verify_request("W2026-040124", "3EWB-WFHD-001N-6PYF-RMDG-PM9H")).await;
+    assert_eq!(correct.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -359,12 +365,13 @@ fn from_forwarded(number: &str, key: &str, forwarded_for: &str) -> Request<Body>
     request
 }
 
-/// Behind one trusted proxy: the entry it appended must be an address, and IPv6 callers share
-/// one budget per /64 (one subscriber's block), so rotating within it buys nothing.
+/// Behind a trusted proxy (the connection's address, 192.0.2.1, is configured as one): the
+/// entry it appended must be an address, and IPv6 callers share one budget per /64 (one
+/// subscriber's block), so rotating within it buys nothing.
 #[tokio::test]
 async fn forwarded_callers_are_addresses_and_ipv6_is_counted_per_64() {
     let config = HttpConfig {
-        trusted_proxy_hops: 1,
+        trusted_proxies: vec!["192.0.2.1/32".parse().unwrap()],
         ..HttpConfig::default()
     };
     let app = app_with(Observed::new(demo_store(), Behaviour::Normal), config).0;

@@ -86,7 +86,7 @@ fn the_function_may_do_exactly_what_the_service_does() {
     for admin_only in [".insert(", ".update(", ".audit_history("] {
         assert!(!service.contains(admin_only), "the service calls {admin_only}");
     }
-    let dynamo = source("src/store/dynamo.rs");
+    let dynamo = source("src/store/dynamo/mod.rs") + &source("src/store/dynamo/activity.rs");
     let swap = dynamo
         .split("async fn swap_key_hash")
         .nth(1)
@@ -149,16 +149,123 @@ fn secrets_stay_in_secrets_manager_and_the_api_is_reached_only_through_the_cdn()
             ["Headers"],
     );
     assert!(forwarded.contains(&"CloudFront-Viewer-Address".to_string()));
-    // With a domain for the API origin, the execute-api endpoint is switched off.
+    assert!(format!("{:?}", api["DomainName"]).contains("ApiDomainName"));
+}
+
+/// Attack 4: the execute-api endpoint was on unless a domain was given. It is off by default:
+/// only an explicit `ExecuteApiEndpoint: enabled` turns it on, and while it is off the stack
+/// cannot be created without the API's own domain and certificate.
+#[test]
+fn the_execute_api_endpoint_is_disabled_by_default() {
+    let t = template();
+    let parameter = &t["Parameters"]["ExecuteApiEndpoint"];
+    assert_eq!(parameter["Default"].as_str(), Some("disabled"));
     let disabled = format!(
         "{:?}",
         t["Resources"]["HttpApi"]["Properties"]["DisableExecuteApiEndpoint"]
     );
     assert!(
-        disabled.contains("HasApiDomain") && disabled.contains("Bool(true)"),
+        disabled.contains("ExecuteApiEnabled") && disabled.contains("Bool(false), Bool(true)"),
         "{disabled}"
     );
-    assert!(format!("{:?}", api["DomainName"]).contains("ApiDomainName"));
+    assert_eq!(
+        format!("{:?}", t["Conditions"]["ExecuteApiEnabled"]),
+        format!(
+            "{:?}",
+            serde_yaml::from_str::<Value>("!Equals [!Ref ExecuteApiEndpoint, enabled]").unwrap()
+        )
+    );
+    let rule = format!("{:?}", t["Rules"]["ApiDomainWhenExecuteApiIsDisabled"]);
+    assert!(
+        rule.contains("ApiDomainName") && rule.contains("ApiCertificateArn"),
+        "{rule}"
+    );
+}
+
+/// Attack 6: the CDN's `/api/*` behaviour sent no HSTS. Every behaviour has a response-headers
+/// policy with Strict-Transport-Security.
+#[test]
+fn every_cdn_behaviour_sends_hsts() {
+    let t = template();
+    let config = &t["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
+    let mut behaviours = vec![&config["DefaultCacheBehavior"]];
+    behaviours.extend(config["CacheBehaviors"].as_sequence().unwrap());
+    for behaviour in behaviours {
+        let reference = format!("{:?}", behaviour["ResponseHeadersPolicyId"]);
+        let name = reference
+            .split('"')
+            .nth(1)
+            .unwrap_or_else(|| panic!("{:?} has no response-headers policy", behaviour["PathPattern"]));
+        let hsts = &t["Resources"][name]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+            ["StrictTransportSecurity"];
+        assert!(
+            hsts["AccessControlMaxAgeSec"].as_u64().unwrap_or(0) >= 31_536_000,
+            "{name}: HSTS of a year or more"
+        );
+        assert_eq!(hsts["Override"].as_bool(), Some(true), "{name}");
+    }
+}
+
+/// Attack 4: 50 reserved runs each held 2 s by a sleeping refusal, and a stage limit of 50 a
+/// second shared by everyone. The limits are now sized against each other: the stage admits
+/// what the function's runs serve (at the design figure of 40 ms a look-up, nothing held), and
+/// exhausting the stage takes 1,000 addresses each at the WAF's per-address limit.
+#[test]
+fn concurrency_stage_and_edge_limits_are_sized_against_each_other() {
+    const DESIGN_LOOK_UP_SECS: f64 = 0.04;
+    let t = template();
+    let concurrency = t["Resources"]["VerifierFunction"]["Properties"]["ReservedConcurrentExecutions"]
+        .as_u64()
+        .unwrap() as f64;
+    let stage = &t["Resources"]["HttpApiStage"]["Properties"]["DefaultRouteSettings"];
+    let rate = stage["ThrottlingRateLimit"].as_f64().unwrap();
+    let burst = stage["ThrottlingBurstLimit"].as_f64().unwrap();
+    let rule = &t["Resources"]["ApiWebAcl"]["Properties"]["Rules"][0]["Statement"]["RateBasedStatement"];
+    let per_address = rule["Limit"].as_f64().unwrap() / rule["EvaluationWindowSec"].as_f64().unwrap();
+    assert!(
+        concurrency / DESIGN_LOOK_UP_SECS >= rate,
+        "the runs serve what the stage admits"
+    );
+    assert!(burst >= rate, "a burst is at least a second's worth");
+    assert!(
+        rate / per_address >= 1_000.0,
+        "{} addresses at the WAF's limit fill the stage",
+        rate / per_address
+    );
+    let timeout = t["Resources"]["VerifierFunction"]["Properties"]["Timeout"]
+        .as_u64()
+        .unwrap();
+    let integration = t["Resources"]["HttpApiIntegration"]["Properties"]["TimeoutInMillis"]
+        .as_u64()
+        .unwrap();
+    assert!(integration <= timeout * 1000);
+    // No refusal is held inside the function: the service has no sleep.
+    let service = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/service.rs")).unwrap();
+    assert!(!service.contains("sleep("), "the service never sleeps");
+}
+
+/// Attack 6: audit records are written only where none is (`attribute_not_exists`), so the
+/// function's PutItem can never overwrite one.
+#[test]
+fn audit_writes_never_overwrite() {
+    let read = |file: &str| std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let dynamo = read("src/store/dynamo/mod.rs") + &read("src/store/dynamo/activity.rs");
+    let append = dynamo
+        .split("async fn put_audit")
+        .nth(1)
+        .unwrap()
+        .split("async fn ")
+        .next()
+        .unwrap();
+    assert!(
+        append.contains(".condition_expression(\"attribute_not_exists(SK)\")"),
+        "{append}"
+    );
+    assert_eq!(
+        dynamo.matches(".put_item()").count(),
+        2,
+        "the certificate's insert and the audit record"
+    );
 }
 
 /// Guessing on one number raises an alarm; the edge limits requests per IP on the API.

@@ -123,3 +123,81 @@ async fn a_source_ip_that_is_not_an_address_is_refused() {
         event("cloudfront-apigw-http-v2-verify-wrong-key.json").replace("198.51.100.7:51234", "garbage-not-an-ip");
     assert_eq!(call(&app_behind_cloudfront(), &viewer).await.0, StatusCode::BAD_REQUEST);
 }
+
+/// Attack 4: `/api/health` and 400/413/415 answers used to be made before the origin secret was
+/// checked. Now a request without it gets a 403 and nothing else: no body read, no store asked.
+#[tokio::test]
+async fn without_the_origin_secret_nothing_else_is_done() {
+    let app = app_behind_cloudfront();
+    let health = event("apigw-http-v2-health.json");
+    let (status, _, body) = call(&app, &health).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let verify = event("apigw-http-v2-verify.json");
+    for (from, to) in [
+        (
+            "\"content-type\": \"application/json\"",
+            "\"content-type\": \"text/plain\"",
+        ),
+        ("\"body\": \"{", "\"body\": \"{not json"),
+    ] {
+        let changed = verify.replacen(from, to, 1);
+        assert_ne!(changed, verify, "{from}");
+        let (status, _, body) = call(&app, &changed).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{to}: {body}");
+    }
+    // With the secret, the same health check is answered.
+    let through_the_cdn = health.replacen(
+        "\"headers\": {",
+        &format!("\"headers\": {{\n    \"x-origin-verify\": \"{ORIGIN_SECRET}\","),
+        1,
+    );
+    assert_ne!(through_the_cdn, health);
+    assert_eq!(call(&app, &through_the_cdn).await.0, StatusCode::OK);
+}
+
+/// Attack 4: without `CloudFront-Viewer-Address` every caller behind one edge used to be one
+/// caller (the edge's address). A request through the CDN without it is refused.
+#[tokio::test]
+async fn a_missing_viewer_address_is_refused_never_replaced_by_the_edges() {
+    let app = app_behind_cloudfront();
+    let without = event("cloudfront-apigw-http-v2-verify-wrong-key.json")
+        .replace("    \"cloudfront-viewer-address\": \"198.51.100.7:51234\",\n", "");
+    assert!(!without.contains("cloudfront-viewer-address"));
+    let (status, _, body) = call(&app, &without).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "invalid_caller");
+}
+
+/// Attack 4: past the alert threshold refusals used to sleep 2 s inside the function, so ~25
+/// such requests a second held all 50 reserved runs. Now they are answered at once: 429 with
+/// `Retry-After`, the correct key still 200.
+#[tokio::test]
+async fn past_the_alert_threshold_refusals_are_answered_at_once() {
+    let store = MemoryStore::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("demo/certificates.yaml")).unwrap();
+    let mut verifier = Verifier::new(store, Peppers::development());
+    verifier.policy.per_number_alert.failures = 3;
+    let app = router(Arc::new(verifier), HttpConfig::default());
+    let wrong = event("function-url-verify-base64.json");
+    let started = std::time::Instant::now();
+    let mut statuses = Vec::new();
+    for address in 0..6 {
+        let from = wrong.replace(
+            "\"sourceIp\": \"198.51.100.23\"",
+            &format!("\"sourceIp\": \"198.51.100.{}\"", 100 + address),
+        );
+        let (status, headers, body) = call(&app, &from).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(body["error"]["code"], "throttled");
+            assert!(headers.contains_key("retry-after"));
+        }
+        statuses.push(status.as_u16());
+    }
+    assert_eq!(statuses, [404, 404, 404, 429, 429, 429]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "no refusal was held: {:?}",
+        started.elapsed()
+    );
+    let (status, _, _) = call(&app, &event("apigw-http-v2-verify.json")).await;
+    assert_eq!(status, StatusCode::OK, "the correct key is answered");
+}

@@ -5,10 +5,9 @@
 //! TLS handshake.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use verifier::secrets::{lambda_settings, DeploymentSecrets};
-use verifier::{router, CertificateStore, DynamoStore, Verifier};
+use verifier::{CertificateStore, DynamoStore};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -28,8 +27,5 @@ async fn main() -> Result<(), lambda_http::Error> {
         // Not fatal: the first request retries, and fails closed (503) if the table is still away.
         tracing::warn!(%error, "warm-up call to DynamoDB failed");
     }
-    let mut verifier = Verifier::new(store, settings.peppers);
-    verifier.policy = settings.policy;
-    verifier.audit_retention_secs = settings.audit_retention_secs;
-    lambda_http::run(router(Arc::new(verifier), settings.http)).await
+    lambda_http::run(verifier::app(store, &settings)).await
 }

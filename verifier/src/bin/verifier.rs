@@ -1,16 +1,20 @@
 //! `verifier serve | issue | set-status | history | create-table | import`: the local server and
 //! the admin commands, on the embedded store (default) or DynamoDB.
 
+use std::io::Write as _;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use verifier::admin::{self, commands, Persist};
+use verifier::certificate::Status;
 use verifier::config::{PepperFallback, Settings};
+use verifier::keys::Peppers;
+use verifier::secrets::DeploymentSecrets;
 use verifier::service::{Clock, SystemClock};
 use verifier::store::MemoryStore;
-use verifier::{admin, router, router_with_site, CertificateNumber, CertificateStore, DynamoStore, Status, Verifier};
+use verifier::{router_with_site, CertificateNumber, CertificateStore, DynamoStore, Error};
 
 // The server allocates and frees a few small buffers per request from several threads;
 // glibc's allocator was 8 % of its time under load (`bench/verifier-mixed.sh`).
@@ -27,8 +31,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    secret: SecretArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Where the deployment's secret comes from (serve, issue, import, reissue read it; the other
+/// commands hash no key and read none). Never from an environment variable.
+#[derive(Args, Clone)]
+struct SecretArgs {
+    /// 秘密（JSON: {"peppers": …, "caller_key": …}）を所有者だけが読めるファイル（chmod 600）から読みます
+    #[arg(long, value_name = "ファイル", global = true, conflicts_with = "secret_arn")]
+    secret_file: Option<PathBuf>,
+    /// 秘密を AWS Secrets Manager のシークレットから読みます（Lambda と同じもの）
+    #[arg(long, value_name = "ARN", global = true)]
+    secret_arn: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -72,13 +90,13 @@ enum Command {
         #[arg(long, value_name = "ディレクトリ")]
         site: Option<PathBuf>,
     },
-    /// 証書を登録し、認証キーを一度だけ表示します
+    /// 証書を登録し、認証キーを一度だけ表示します（登録済みの番号があれば何も登録しません）
     Issue {
         /// 証書の内容（YAML。見本: verifier/demo/issue-example.yaml）
         #[arg(value_name = "ファイル")]
         file: PathBuf,
     },
-    /// 証書を一括登録し、「保証契約番号<TAB>認証キー」を一度だけ表示します
+    /// 証書を一括登録し、1件登録するごとに「保証契約番号<TAB>認証キー」を一度だけ表示します（同じ内容で登録済みの証書は飛ばすので、途中で止まっても再実行で続きから登録できます）
     Import {
         /// 証書のリスト（YAML）
         #[arg(value_name = "ファイル")]
@@ -87,14 +105,14 @@ enum Command {
     /// 状態を変更します（有効・変更あり・解約・失効）
     SetStatus {
         /// 保証契約番号（例: W2026-040123）
-        #[arg(value_name = "保証契約番号")]
-        number: String,
+        #[arg(value_name = "保証契約番号", value_parser = CertificateNumber::parse)]
+        number: CertificateNumber,
         /// 新しい状態: 有効・変更あり・解約・失効
-        #[arg(value_name = "状態")]
-        status: String,
+        #[arg(value_name = "状態", value_parser = commands::parse_status)]
+        status: Status,
         /// 変更日 YYYY-MM-DD（省略時は今日、日本時間）
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        date: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = admin::parse_date)]
+        date: Option<time::Date>,
         /// 履歴に残す理由（例: 契約解除）
         #[arg(long, value_name = "メモ", default_value = "")]
         note: String,
@@ -102,14 +120,14 @@ enum Command {
     /// 認証キーを再発行し、新しいキーを一度だけ表示します（古いキーはただちに無効）
     Reissue {
         /// 保証契約番号
-        #[arg(value_name = "保証契約番号")]
-        number: String,
+        #[arg(value_name = "保証契約番号", value_parser = CertificateNumber::parse)]
+        number: CertificateNumber,
     },
     /// 閲覧履歴（日本時間・結果・照会元の仮名）を表示します
     History {
         /// 保証契約番号
-        #[arg(value_name = "保証契約番号")]
-        number: String,
+        #[arg(value_name = "保証契約番号", value_parser = CertificateNumber::parse)]
+        number: CertificateNumber,
     },
     /// DynamoDB にテーブルを作ります（ローカルのサーバー向け）
     CreateTable,
@@ -122,65 +140,77 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli: Cli = cli_ja::parse();
-    // Keys issued under the public development pepper are no secret: DynamoDB is production.
-    let fallback = match cli.store.store {
-        StoreKind::Memory => PepperFallback::AllowDevelopment,
-        StoreKind::Dynamodb => PepperFallback::Require,
-    };
-    let settings = match Settings::from_env(fallback) {
-        Ok(settings) => settings,
-        Err(message) => return fail(&message),
-    };
-    if settings.peppers.is_development {
+    match run(&cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("エラー: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: &Cli) -> Result<(), Error> {
+    verifier::config::check_environment(|name| std::env::var(name).ok())?;
+    match cli.store.store {
+        StoreKind::Memory => {
+            let store = MemoryStore::load(&cli.store.certificates)?;
+            command(store, cli).await
+        }
+        StoreKind::Dynamodb => command(DynamoStore::from_env(&cli.store.table).await, cli).await,
+    }
+}
+
+impl Cli {
+    /// Keys issued under the public development pepper are no secret: DynamoDB is production.
+    fn fallback(&self) -> PepperFallback {
+        match self.store.store {
+            StoreKind::Memory => PepperFallback::AllowDevelopment,
+            StoreKind::Dynamodb => PepperFallback::Require,
+        }
+    }
+
+    async fn secrets(&self) -> Result<Option<DeploymentSecrets>, Error> {
+        DeploymentSecrets::for_cli(self.secret.secret_arn.as_deref(), self.secret.secret_file.as_deref()).await
+    }
+
+    async fn peppers(&self) -> Result<Peppers, Error> {
+        let peppers = verifier::config::peppers(self.secrets().await?.as_ref(), self.fallback())?;
+        warn_if_development(&peppers);
+        Ok(peppers)
+    }
+}
+
+fn warn_if_development(peppers: &Peppers) {
+    if peppers.is_development {
         eprintln!(
-            "注意: VERIFIER_PEPPERS が未設定のため、開発用の pepper を使います（デモ専用。本番では使わないでください）"
+            "注意: 秘密（--secret-file / --secret-arn）がないため、開発用の pepper を使います（デモ専用。本番では使わないでください）"
         );
     }
-    let result = match cli.store.store {
-        StoreKind::Memory => match MemoryStore::load(&cli.store.certificates) {
-            Ok(store) => run(store, &cli, settings).await,
-            Err(message) => Err(format!("証書ファイルを読めません: {message}")),
-        },
-        StoreKind::Dynamodb => run(DynamoStore::from_env(&cli.store.table).await, &cli, settings).await,
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => fail(&message),
-    }
 }
 
-fn fail(message: &str) -> ExitCode {
-    eprintln!("エラー: {message}");
-    ExitCode::FAILURE
-}
-
-async fn run<S: CertificateStore + Persist>(store: S, cli: &Cli, settings: Settings) -> Result<(), String> {
+/// One command on `store`: the library's command bodies, wired to standard output.
+async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli) -> Result<(), Error> {
     let now = SystemClock.now();
-    match &cli.command {
-        Command::Serve { addr, site } => serve(store, settings, *addr, site.as_deref()).await,
+    let file = &cli.store.certificates;
+    let out = &mut std::io::stdout().lock();
+    let result = match &cli.command {
+        Command::Serve { addr, site } => {
+            let settings = Settings::from_env(cli.secrets().await?.as_ref(), cli.fallback())?;
+            warn_if_development(&settings.peppers);
+            serve(store, settings, *addr, site.clone()).await
+        }
         Command::CreateTable => match cli.store.store {
             StoreKind::Dynamodb => {
-                let dynamo = DynamoStore::from_env(&cli.store.table).await;
-                dynamo.create_table().await.map_err(|e| e.to_string())?;
-                println!("テーブル {} を作成しました", cli.store.table);
-                Ok(())
+                DynamoStore::from_env(&cli.store.table).await.create_table().await?;
+                writeln!(out, "テーブル {} を作成しました", cli.store.table).map_err(Error::Output)
             }
-            StoreKind::Memory => Err("create-table は --store dynamodb で使います".into()),
+            StoreKind::Memory => Err(Error::CreateTableNeedsDynamodb),
         },
-        Command::Issue { file } | Command::Import { file } => {
-            let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let certificates = admin::parse_certificates(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-            let mut issued = Vec::new();
-            for certificate in &certificates {
-                let key = admin::issue(&store, &settings.peppers, certificate).await?;
-                issued.push((certificate.certificate_number.clone(), key));
-            }
-            store.persist(&cli.store.certificates)?;
-            println!("# 認証キーはこの一度だけ表示されます。受注者へ安全に伝えてください。");
-            for (number, key) in issued {
-                println!("{number}\t{}", key.display_grouped());
-            }
-            Ok(())
+        Command::Issue { file: input } => {
+            commands::import(&store, file, &cli.peppers().await?, input, commands::Rerun::Refuse, out).await
+        }
+        Command::Import { file: input } => {
+            commands::import(&store, file, &cli.peppers().await?, input, commands::Rerun::Skip, out).await
         }
         Command::SetStatus {
             number,
@@ -188,99 +218,40 @@ async fn run<S: CertificateStore + Persist>(store: S, cli: &Cli, settings: Setti
             date,
             note,
         } => {
-            let parsed = CertificateNumber::parse(number).map_err(|e| e.message)?;
-            let status =
-                Status::parse(status).ok_or(format!("状態「{status}」はありません（有効・変更あり・解約・失効）"))?;
-            let date = date.clone().unwrap_or_else(|| admin::jst_date(now));
-            let certificate = admin::set_status(&store, &parsed, status, &date, note).await?;
-            store.persist(&cli.store.certificates)?;
-            println!(
-                "{} の状態を {} にしました",
-                certificate.certificate_number,
-                certificate.status.name()
-            );
-            Ok(())
+            let change = commands::StatusChange {
+                number: number.clone(),
+                status: *status,
+                date: *date,
+                note: note.clone(),
+            };
+            commands::set_status(&store, file, &change, now, out).await
         }
-        Command::Reissue { number } => {
-            let parsed = CertificateNumber::parse(number).map_err(|e| e.message)?;
-            let key = admin::reissue(&store, &settings.peppers, &parsed).await?;
-            store.persist(&cli.store.certificates)?;
-            println!(
-                "# 新しい認証キーはこの一度だけ表示されます。古いキーはもう使えません。受注者へ安全に伝えてください。"
-            );
-            println!("{parsed}\t{}", key.display_grouped());
-            Ok(())
-        }
-        Command::History { number } => {
-            let parsed = CertificateNumber::parse(number).map_err(|e| e.message)?;
-            if cli.store.store == StoreKind::Memory {
-                eprintln!("注意: 組み込みストアの閲覧履歴はサーバーのプロセス内にだけあります（ここでは空です）。");
-            }
-            println!("{}", admin::history(&store, &parsed, now).await?);
-            Ok(())
-        }
-    }
+        Command::Reissue { number } => commands::reissue(&store, file, &cli.peppers().await?, number, out).await,
+        Command::History { number } => commands::history(&store, number, now, out).await,
+    };
+    out.flush().map_err(Error::Output)?;
+    result
 }
 
 async fn serve<S: CertificateStore>(
     store: S,
     settings: Settings,
     addr: SocketAddr,
-    site: Option<&Path>,
-) -> Result<(), String> {
-    let limits = settings.serve;
-    let mut verifier = Verifier::new(store, settings.peppers);
-    verifier.policy = settings.policy;
-    verifier.audit_retention_secs = settings.audit_retention_secs;
-    let api = router(Arc::new(verifier), settings.http);
+    site: Option<PathBuf>,
+) -> Result<(), Error> {
+    let api = verifier::app(store, &settings);
     let app = match site {
-        Some(dir) if dir.join("index.html").is_file() => router_with_site(api, dir),
-        Some(dir) => {
-            return Err(format!(
-                "{} にサイトがありません。先に generator build を実行してください",
-                dir.display()
-            ))
-        }
+        Some(dir) if dir.join("index.html").is_file() => router_with_site(api, &dir),
+        Some(dir) => return Err(Error::NoSite(dir)),
         None => api,
     };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("{addr}: {e}"))?;
+        .map_err(|source| Error::Bind { addr, source })?;
     eprintln!("http://{addr}/ で待ち受けています（API: POST /api/verify）");
-    verifier::server::serve(listener, app, limits, async {
+    verifier::server::serve(listener, app, settings.serve, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
-    .map_err(|e| e.to_string())
-}
-
-/// Admin changes to the embedded store are written back to its file; DynamoDB persists itself.
-trait Persist {
-    fn persist(&self, path: &Path) -> Result<(), String>;
-}
-
-impl Persist for MemoryStore {
-    /// Rewrites the file through a temporary one, keeping its opening comment (the demo file's
-    /// warning that it is hashed with the development pepper).
-    fn persist(&self, path: &Path) -> Result<(), String> {
-        let entries = self.entries().map_err(|e| e.to_string())?;
-        let previous = std::fs::read_to_string(path).unwrap_or_default();
-        let header: String = previous
-            .lines()
-            .take_while(|line| line.starts_with('#'))
-            .map(|line| format!("{line}\n"))
-            .collect();
-        let text = header + &serde_yaml::to_string(&entries).map_err(|e| e.to_string())?;
-        let temporary = path.with_extension("yaml.tmp");
-        std::fs::write(&temporary, text).map_err(|e| format!("{}: {e}", temporary.display()))?;
-        std::fs::rename(&temporary, path).map_err(|e| format!("{}: {e}", path.display()))?;
-        eprintln!("{} に保存しました", path.display());
-        Ok(())
-    }
-}
-
-impl Persist for DynamoStore {
-    fn persist(&self, _path: &Path) -> Result<(), String> {
-        Ok(())
-    }
+    .map_err(Error::Serve)
 }

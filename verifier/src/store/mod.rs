@@ -14,7 +14,7 @@ use crate::keys::KeyHash;
 use crate::normalize::CertificateNumber;
 
 pub use dynamo::{activity_table_name, DynamoStore, TABLE_ATTRIBUTES};
-pub use memory::MemoryStore;
+pub use memory::{MemoryLimits, MemoryStore};
 
 /// A certificate as stored: its contents, the keyed hash of its key, and a version for
 /// optimistic updates.
@@ -26,7 +26,8 @@ pub struct StoredCertificate {
     pub version: u64,
 }
 
-/// Whose failures a counter counts.
+/// Whose failures a locking counter counts: always one caller's. (Everyone's failures on one
+/// number are counted by [`CertificateStore::count_failure`], which never locks.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ThrottleScope {
     /// One caller (a pseudonymous id) on one number.
@@ -34,16 +35,13 @@ pub enum ThrottleScope {
     /// One caller on any number: enumeration across numbers. Its counter is the caller's own,
     /// whatever number the call names.
     CallerAnywhere(String),
-    /// Everyone on one number: counted to slow guessing down and to alert, never to lock.
-    Everyone,
 }
 
 impl ThrottleScope {
-    pub fn sort_key(&self) -> String {
+    /// The caller the counter belongs to.
+    pub fn caller(&self) -> &str {
         match self {
-            ThrottleScope::Caller(id) => format!("THROTTLE#CALLER#{id}"),
-            ThrottleScope::CallerAnywhere(_) => "THROTTLE#ANY".to_string(),
-            ThrottleScope::Everyone => "THROTTLE#ALL".to_string(),
+            ThrottleScope::Caller(id) | ThrottleScope::CallerAnywhere(id) => id,
         }
     }
 
@@ -51,9 +49,18 @@ impl ThrottleScope {
     pub fn caller_wide(&self) -> Option<&str> {
         match self {
             ThrottleScope::CallerAnywhere(id) => Some(id),
-            _ => None,
+            ThrottleScope::Caller(_) => None,
         }
     }
+}
+
+/// The fixed window of `window_secs` that `now` falls in, and when it ends: everyone's
+/// failures on a number are counted per window, so that counting is one unconditional write
+/// whatever happened on the number before.
+pub fn fixed_window(now: u64, window_secs: u64) -> (u64, u64) {
+    let window_secs = window_secs.max(1);
+    let index = now / window_secs;
+    (index, (index + 1) * window_secs)
 }
 
 /// The outcome of asking for one more attempt.
@@ -72,6 +79,9 @@ pub enum AuditOutcome {
     Verified,
     Refused,
     Locked,
+    /// Refused at once with a 429 because the number is under attack (past the alert
+    /// threshold of everyone's failures).
+    Throttled,
 }
 
 impl AuditOutcome {
@@ -80,13 +90,19 @@ impl AuditOutcome {
             AuditOutcome::Verified => "verified",
             AuditOutcome::Refused => "refused",
             AuditOutcome::Locked => "locked",
+            AuditOutcome::Throttled => "throttled",
         }
     }
 
     pub fn parse(text: &str) -> Option<AuditOutcome> {
-        [AuditOutcome::Verified, AuditOutcome::Refused, AuditOutcome::Locked]
-            .into_iter()
-            .find(|o| o.as_str() == text)
+        [
+            AuditOutcome::Verified,
+            AuditOutcome::Refused,
+            AuditOutcome::Locked,
+            AuditOutcome::Throttled,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == text)
     }
 }
 
@@ -99,35 +115,32 @@ pub struct AuditRecord {
     pub expires_at: u64,
 }
 
-/// Anything that stops a store from answering. The service turns every one into a 503.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Anything that stops a store from answering. The service turns every one into a 503; these
+/// words are for the log (the admin CLI puts its Japanese in front: `Error::Store`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
+    #[error("store unavailable: {0}")]
     Unavailable(String),
     /// Stored data that does not parse: never treated as a match.
+    #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     /// Another writer kept winning a conditional update.
+    #[error("too much contention on a conditional update")]
     Contention,
+    #[error("a certificate with this number already exists")]
     AlreadyExists,
+    #[error("no certificate with this number")]
     NotFound,
 }
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StoreError::Unavailable(e) => write!(f, "store unavailable: {e}"),
-            StoreError::Corrupt(e) => write!(f, "stored data is corrupt: {e}"),
-            StoreError::Contention => write!(f, "too much contention on a conditional update"),
-            StoreError::AlreadyExists => write!(f, "a certificate with this number already exists"),
-            StoreError::NotFound => write!(f, "no certificate with this number"),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
 
 /// The operations the verifier and the admin commands need. Every throttle operation is
 /// atomic: concurrent callers never slip past a limit.
 pub trait CertificateStore: Send + Sync + 'static {
+    /// The key hash of `number`, and nothing else: what a look-up reads before it knows whether
+    /// the key matches (the certificate is read only after a match, so a wrong key and an
+    /// unknown number cost the same).
+    fn key_hash(&self, number: &CertificateNumber) -> impl Future<Output = Result<Option<KeyHash>, StoreError>> + Send;
+
     fn get(
         &self,
         number: &CertificateNumber,
@@ -171,7 +184,7 @@ pub trait CertificateStore: Send + Sync + 'static {
         now: u64,
     ) -> impl Future<Output = Result<Reservation, StoreError>> + Send;
 
-    /// Gives back an attempt that turned out to be a success (successes are not failures).
+    /// Gives back an attempt that was not used (the caller was locked on the number after all).
     fn release_attempt(
         &self,
         number: &CertificateNumber,
@@ -184,6 +197,24 @@ pub trait CertificateStore: Send + Sync + 'static {
         &self,
         number: &CertificateNumber,
         scope: &ThrottleScope,
+        now: u64,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+
+    /// Counts one more failure on `number` by anyone in the current [`fixed_window`] and
+    /// returns the count so far. It never locks and never refuses: a store short of room may
+    /// forget a count (an alert missed), never a caller's lock.
+    fn count_failure(
+        &self,
+        number: &CertificateNumber,
+        window_secs: u64,
+        now: u64,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+
+    /// Everyone's failures on `number` in the current fixed window.
+    fn failures(
+        &self,
+        number: &CertificateNumber,
+        window_secs: u64,
         now: u64,
     ) -> impl Future<Output = Result<u32, StoreError>> + Send;
 
@@ -202,4 +233,10 @@ pub trait CertificateStore: Send + Sync + 'static {
 
     /// One cheap call that proves the store answers (and warms its connection).
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// What is full, if anything: past a cap the refusal path of new callers fails closed
+    /// (503) while correct keys are still answered; the health check says so.
+    fn full(&self) -> Option<&'static str> {
+        None
+    }
 }

@@ -2,6 +2,7 @@
 //! fixtures, clocks.
 #![allow(dead_code)]
 
+pub mod served;
 pub mod stores;
 
 use std::net::{TcpListener, TcpStream};

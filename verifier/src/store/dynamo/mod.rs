@@ -12,13 +12,21 @@
 //!
 //! | PK            | SK                        | what                                  |
 //! |---------------|---------------------------|---------------------------------------|
-//! | `CERT#<no>`   | `THROTTLE#ALL`            | attempts, window_end, ttl             |
+//! | `CERT#<no>`   | `THROTTLE#ALL#<window>`   | attempts, ttl (everyone, fixed window)|
 //! | `CERT#<no>`   | `THROTTLE#CALLER#<id>`    | attempts, window_end, ttl             |
 //! | `CERT#<no>`   | `AUDIT#<at>#<ns>#<rand>`  | at, outcome, caller, ttl              |
 //! | `CALLER#<id>` | `THROTTLE#ANY`            | attempts, window_end, ttl (any number)|
 //!
 //! TTL deletes expired items late (up to days), so every read compares the stored expiry with
 //! the clock instead of trusting that an expired item is gone.
+//!
+//! A look-up has one shape whatever the number is: it reads the key hash alone (a projection:
+//! a wrong key costs what an unknown number costs), and only after a match the certificate. A
+//! refusal then makes the same writes whether the number exists or anyone looked at it lately:
+//! one conditional update per caller counter (one for a caller's first failure too), one
+//! unconditional update of everyone's count in the current fixed window, one audit record.
+
+mod activity;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,14 +34,14 @@ use std::sync::Arc;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ReturnValue, ScalarAttributeType,
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
     TimeToLiveSpecification,
 };
 use aws_sdk_dynamodb::Client;
 
-use super::{AuditOutcome, AuditRecord, CertificateStore, Reservation, StoreError, StoredCertificate, ThrottleScope};
+use super::{AuditRecord, CertificateStore, Reservation, StoreError, StoredCertificate, ThrottleScope};
 use crate::certificate::Certificate;
-use crate::keys::{hex, KeyHash};
+use crate::keys::KeyHash;
 use crate::normalize::CertificateNumber;
 
 /// Partition key, sort key and TTL attribute names, as the infra template declares them.
@@ -57,14 +65,6 @@ pub fn activity_table_name(table: &str) -> String {
 
 fn pk(number: &CertificateNumber) -> AttributeValue {
     AttributeValue::S(format!("CERT#{}", number.as_str()))
-}
-
-/// Where a throttle counter lives: a caller-wide one in the caller's partition.
-fn throttle_key(number: &CertificateNumber, scope: &ThrottleScope) -> (AttributeValue, AttributeValue) {
-    match scope.caller_wide() {
-        Some(id) => (s(format!("CALLER#{id}")), s(scope.sort_key())),
-        None => (pk(number), s(scope.sort_key())),
-    }
 }
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -117,16 +117,6 @@ impl DynamoStore {
     pub async fn from_env(table: impl Into<String>) -> DynamoStore {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         DynamoStore::new(Client::new(&config), table)
-    }
-
-    /// The update of a throttle counter: in `number`'s partition, or the caller's own.
-    fn update_throttle(&self, number: &CertificateNumber, scope: &ThrottleScope) -> UpdateItemFluentBuilder {
-        let (partition, sort) = throttle_key(number, scope);
-        self.client
-            .update_item()
-            .table_name(&self.activity_table)
-            .key("PK", partition)
-            .key("SK", sort)
     }
 
     /// An update of one item of `number`'s partition.
@@ -216,31 +206,6 @@ impl DynamoStore {
             Err(e) => Err(unavailable(e)),
         }
     }
-
-    async fn throttle_item(
-        &self,
-        number: &CertificateNumber,
-        scope: &ThrottleScope,
-    ) -> Result<Option<HashMap<String, AttributeValue>>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.activity_table)
-            .key("PK", throttle_key(number, scope).0)
-            .key("SK", throttle_key(number, scope).1)
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(output.item)
-    }
-}
-
-fn wall_clock_nanos() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
 }
 
 fn decode_certificate(item: &HashMap<String, AttributeValue>) -> Result<StoredCertificate, StoreError> {
@@ -261,6 +226,26 @@ fn encode_certificate(certificate: &Certificate) -> Result<AttributeValue, Store
 }
 
 impl CertificateStore for DynamoStore {
+    async fn key_hash(&self, number: &CertificateNumber) -> Result<Option<KeyHash>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("PK", pk(number))
+            .key("SK", s(CERT_SK))
+            .projection_expression("key_hash")
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        match output.item {
+            Some(item) => KeyHash::decode(string_attr(&item, "key_hash")?)
+                .map(Some)
+                .ok_or(StoreError::Corrupt("key_hash".into())),
+            None => Ok(None),
+        }
+    }
+
     async fn get(&self, number: &CertificateNumber) -> Result<Option<StoredCertificate>, StoreError> {
         let output = self
             .client
@@ -345,50 +330,7 @@ impl CertificateStore for DynamoStore {
         window_secs: u64,
         now: u64,
     ) -> Result<Reservation, StoreError> {
-        for _ in 0..RESERVE_ROUNDS {
-            // 1. A live window with room: one more attempt, atomically.
-            let counted = self
-                .update_throttle(number, scope)
-                .update_expression("ADD attempts :one")
-                .condition_expression("window_end > :now AND attempts < :limit")
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":now", n(now))
-                .expression_attribute_values(":limit", n(limit))
-                .return_values(ReturnValue::UpdatedNew)
-                .send()
-                .await;
-            match counted {
-                Ok(_) => return Ok(Reservation::Granted),
-                Err(e) if is_condition_failure(&e) => {}
-                Err(e) => return Err(unavailable(e)),
-            }
-            // 2. No window, or an expired one (TTL may not have deleted it yet): start afresh.
-            let end = now + window_secs;
-            let started = self
-                .update_throttle(number, scope)
-                .update_expression("SET attempts = :one, window_end = :end, #ttl = :ttl")
-                .condition_expression("attribute_not_exists(PK) OR window_end <= :now")
-                .expression_attribute_names("#ttl", TABLE_ATTRIBUTES.2)
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":end", n(end))
-                .expression_attribute_values(":ttl", n(end + THROTTLE_TTL_MARGIN))
-                .expression_attribute_values(":now", n(now))
-                .send()
-                .await;
-            match started {
-                Ok(_) => return Ok(Reservation::Granted),
-                Err(e) if is_condition_failure(&e) => {}
-                Err(e) => return Err(unavailable(e)),
-            }
-            // 3. Neither: the window is live and full — unless it changed between the calls.
-            if let Some(item) = self.throttle_item(number, scope).await? {
-                let window_end = number_attr(&item, "window_end")?;
-                if window_end > now && number_attr(&item, "attempts")? >= u64::from(limit) {
-                    return Ok(Reservation::Locked { until: window_end });
-                }
-            }
-        }
-        Err(StoreError::Contention)
+        self.reserve_window(number, scope, limit, window_secs, now).await
     }
 
     async fn release_attempt(
@@ -397,92 +339,27 @@ impl CertificateStore for DynamoStore {
         scope: &ThrottleScope,
         now: u64,
     ) -> Result<(), StoreError> {
-        let result = self
-            .update_throttle(number, scope)
-            .update_expression("ADD attempts :minus")
-            .condition_expression("window_end > :now AND attempts > :zero")
-            .expression_attribute_values(":minus", n(-1))
-            .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":zero", n(0))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Ok(()),
-            Err(e) => Err(unavailable(e)),
-        }
+        self.release_window(number, scope, now).await
     }
 
     async fn attempts(&self, number: &CertificateNumber, scope: &ThrottleScope, now: u64) -> Result<u32, StoreError> {
-        match self.throttle_item(number, scope).await? {
-            Some(item) if number_attr(&item, "window_end")? > now => {
-                Ok(u32::try_from(number_attr(&item, "attempts")?).unwrap_or(u32::MAX))
-            }
-            _ => Ok(0),
-        }
+        self.window_attempts(number, scope, now).await
+    }
+
+    async fn count_failure(&self, number: &CertificateNumber, window_secs: u64, now: u64) -> Result<u32, StoreError> {
+        self.add_failure(number, window_secs, now).await
+    }
+
+    async fn failures(&self, number: &CertificateNumber, window_secs: u64, now: u64) -> Result<u32, StoreError> {
+        self.failures_now(number, window_secs, now).await
     }
 
     async fn append_audit(&self, number: &CertificateNumber, record: &AuditRecord) -> Result<(), StoreError> {
-        let mut random = [0u8; 6];
-        getrandom::fill(&mut random).map_err(unavailable)?;
-        self.client
-            .put_item()
-            .table_name(&self.activity_table)
-            .item("PK", pk(number))
-            // Look-ups within one second keep their order through the wall clock's nanoseconds.
-            .item(
-                "SK",
-                s(format!(
-                    "AUDIT#{:020}#{:020}#{}",
-                    record.at,
-                    wall_clock_nanos(),
-                    hex(&random)
-                )),
-            )
-            .item("at", n(record.at))
-            .item("outcome", s(record.outcome.as_str()))
-            .item("caller", s(&record.caller))
-            .item(TABLE_ATTRIBUTES.2, n(record.expires_at))
-            .condition_expression("attribute_not_exists(SK)")
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+        self.put_audit(number, record).await
     }
 
     async fn audit_history(&self, number: &CertificateNumber, now: u64) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut records = Vec::new();
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.activity_table)
-                .key_condition_expression("PK = :pk AND begins_with(SK, :audit)")
-                .expression_attribute_values(":pk", pk(number))
-                .expression_attribute_values(":audit", s("AUDIT#"))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in output.items() {
-                let record = AuditRecord {
-                    at: number_attr(item, "at")?,
-                    outcome: AuditOutcome::parse(string_attr(item, "outcome")?)
-                        .ok_or(StoreError::Corrupt("outcome".into()))?,
-                    caller: string_attr(item, "caller")?.to_string(),
-                    expires_at: number_attr(item, TABLE_ATTRIBUTES.2)?,
-                };
-                if record.expires_at > now {
-                    records.push(record);
-                }
-            }
-            match output.last_evaluated_key {
-                Some(key) if !key.is_empty() => start = Some(key),
-                _ => break,
-            }
-        }
-        Ok(records)
+        self.read_audit(number, now).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -1,0 +1,19 @@
+//! 閲覧履歴 as text: one line per look-up, times in Japan Standard Time.
+
+use std::fmt::Write as _;
+
+use super::dates::format_jst;
+use crate::error::Error;
+use crate::normalize::CertificateNumber;
+use crate::store::CertificateStore;
+
+/// `time<TAB>outcome<TAB>caller` per unexpired record, oldest first, then the count.
+pub async fn history<S: CertificateStore>(store: &S, number: &CertificateNumber, now: u64) -> Result<String, Error> {
+    let records = store.audit_history(number, now).await?;
+    let mut out = String::new();
+    for r in &records {
+        let _ = writeln!(out, "{}\t{}\t{}", format_jst(r.at), r.outcome.as_str(), r.caller);
+    }
+    let _ = write!(out, "{} 件", records.len());
+    Ok(out)
+}
