@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs every shell command of README.md as written, in the README's order, in this checkout:
-the README's promise is that each one works on a fresh clone.
+"""Runs every shell command of README.md and of the guides it sends readers to, as written, in
+order (README first, then GUIDES), in this checkout: the promise is that each one works on a
+fresh clone after the README's first commands.
 
 Commands that serve (`… serve …`, or a line ending in `&`) are started in the background and
 waited for on their port; a later server on the same port replaces the earlier one. A few
@@ -8,7 +9,9 @@ commands are checked for what they must print. Benchmarks, reports and the full 
 calls this script) are listed as skipped, with the reason. At the end the tracked files must be
 exactly as they were: no README command may change the repository.
 
-Usage: python3 tests/readme-commands.py [README.md]
+docs/operations.md is not run: its commands deploy to and change a real AWS account.
+
+Usage: python3 tests/readme-commands.py [FILE ...]   (default: README.md and GUIDES)
 """
 import os
 import re
@@ -18,8 +21,11 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+GUIDES = ["docs/api.md", "docs/development.md", "docs/fields.md"]
+
 SKIP = [
     (r"^bash tests/run-all\.sh", "the full test run, which runs this script"),
+    (r"^bash \.ci/run", "CI itself: installs prerequisites, then the full test run, which runs this script"),
     (r"^(bash|python3) bench/", "a benchmark: minutes of load, a report rather than a test"),
     (r"^bash tests/lighthouse\.sh", "a report rather than a test"),
     (r"^cargo build --profile dist", "the deployed artefact: minutes of whole-program LTO over the code "
@@ -29,8 +35,8 @@ SKIP = [
 # What a command must print (stdout and stderr together), beyond exiting with 0.
 EXPECT = [
     (r"^curl .*/api/verify", '"status":"verified"'),
-    (r"generator build$", "発注者"),
-    (r"generator check$", "問題はありません"),
+    (r"generator( --)? build$", "発注者"),
+    (r"generator( --)? check$", "問題はありません"),
     (r"--certificates \S+ issue ", "W2026-050201\t"),
     (r"set-status W2026-050201 解約", "W2026-050201 の状態を 解約"),
     (r"history W2026-050201", "件"),
@@ -79,12 +85,12 @@ def script(readme):
         # exec: the recorded pid is the server itself, so that it can be stopped.
         '  (eval "exec ${1%&}") > "target/readme-server-$2.log" 2>&1 &',
         '  servers[$2]=$!',
-        "  for _ in $(seq 1 300); do",
+        "  for _ in $(seq 1 1500); do",
         '    (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0',
         '    kill -0 "${servers[$2]}" 2>/dev/null || { cat "target/readme-server-$2.log"; echo "FAILED: $1 exited" >&2; exit 1; }',
         "    sleep 0.2",
         "  done",
-        '  echo "FAILED: nothing listens on port $2 after 60 s: $1" >&2; exit 1',
+        '  echo "FAILED: nothing listens on port $2 after 300 s (a first cargo run may compile): $1" >&2; exit 1',
         "}",
         "mkdir -p target",
     ]
@@ -109,9 +115,12 @@ def tracked_state():
 
 
 def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "README.md")
-    with open(path, encoding="utf-8") as f:
-        text, ran, skipped = script(f.read())
+    paths = sys.argv[1:] or [os.path.join(ROOT, name) for name in ["README.md", *GUIDES]]
+    blocks = []
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            blocks.append(f.read())
+    text, ran, skipped = script("\n".join(blocks))
     before = tracked_state()
     result = subprocess.run(["bash", "-c", text], cwd=ROOT)
     for command, reason in skipped:
@@ -123,7 +132,8 @@ def main():
     if after != before:
         print("README commands changed tracked files:\n" + after, file=sys.stderr)
         return 1
-    print(f"readme: {ran} passed, 0 failed, {len(skipped)} skipped")
+    print(f"readme and guides ({', '.join(os.path.relpath(p, ROOT) for p in paths)}): "
+          f"{ran} passed, 0 failed, {len(skipped)} skipped")
     return 0
 
 

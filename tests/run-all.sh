@@ -24,5 +24,5 @@ cfn-lint infra/template.yaml && echo "cfn-lint: infra/template.yaml passes"
 echo "== site build and browser, HTML and weight checks"
 bash tests/site-checks.sh
 
-echo "== every command of README.md, as written"
+echo "== every command of README.md and of its guides (docs/api.md, development.md, fields.md), as written"
 python3 tests/readme-commands.py

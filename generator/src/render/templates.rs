@@ -235,7 +235,7 @@ pub fn template_error(dir: &Path, error: &minijinja::Error) -> Diagnostic {
                 Some(name) => format!("存在しない差し込み項目「{name}」があります"),
                 None => "存在しない差し込み項目があります".to_string(),
             },
-            "{{ }} の中の名前を確認してください。使える名前は README.md の「Add an orderer」の末尾にあります",
+            "{{ }} の中の名前を確認してください。使える名前は docs/fields.md の「The site file」の末尾にあります",
         ),
         minijinja::ErrorKind::OutOfFuel => (
             format!(

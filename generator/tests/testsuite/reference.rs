@@ -1,5 +1,5 @@
-//! README's field reference is kept in step with the model: every field the parser accepts and
-//! every value of every enumeration is named there. The lists come from the parser itself (the
+//! The content reference (docs/fields.md) is kept in step with the model: every field the
+//! parser accepts and every value of every enumeration is named there. The lists come from the parser itself (the
 //! hint of an unknown field or value lists what is allowed), so a new field cannot go
 //! undocumented.
 
@@ -23,8 +23,8 @@ fn allowed(from: &str, probe: &str) -> Vec<String> {
 }
 
 #[test]
-fn every_field_and_value_of_the_model_is_in_the_readme() {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+fn every_field_and_value_of_the_model_is_in_the_content_reference() {
+    let readme = std::fs::read_to_string(repo_root().join("docs/fields.md")).unwrap();
     let fields = [
         (
             "",
@@ -53,7 +53,7 @@ fn every_field_and_value_of_the_model_is_in_the_readme() {
         assert!(names.len() >= 3, "{prefix}: {names:?}");
         for name in names {
             let documented = readme.contains(&format!("`{prefix}{name}`"));
-            assert!(documented, "README.md does not document `{prefix}{name}`");
+            assert!(documented, "docs/fields.md does not document `{prefix}{name}`");
         }
     }
     let values = [
@@ -79,7 +79,7 @@ fn every_field_and_value_of_the_model_is_in_the_readme() {
         for value in list {
             assert!(
                 readme.contains(&format!("`{value}`")),
-                "README.md does not name the value `{value}`"
+                "docs/fields.md does not name the value `{value}`"
             );
         }
     }
