@@ -3,6 +3,7 @@
 
 pub mod content;
 pub mod diagnostics;
+pub mod frames;
 pub mod load;
 pub mod markdown;
 pub mod read;

@@ -69,3 +69,57 @@ fn check_passes_on_good_content_and_fails_with_status_1_elsewhere() {
     assert_eq!(status, 1);
     assert_eq!(stderr.matches("エラー:").count(), 1, "{stderr}");
 }
+
+#[test]
+fn format_json_reports_every_error_for_tools_and_text_has_no_colour_in_a_pipe() {
+    let invalid = fixtures()
+        .join("invalid")
+        .join("every-error-is-reported-not-only-the-first");
+    let scratch = crate::util::Scratch::of(crate::util::FLYERS);
+    crate::util::copy_dir(&invalid.join("content"), &scratch.path("content"));
+    crate::util::copy_dir(&invalid.join("templates"), &scratch.path("templates"));
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_generator"))
+            .args(args)
+            .current_dir(scratch.dir.path())
+            .output()
+            .unwrap()
+    };
+    let json = run(&["check", "--date", "2026-11-23", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 3, "{report}");
+    assert_eq!(errors[0]["file"], "content/municipalities/ashiya-machi.yaml");
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["column"].as_u64()),
+        (Some(6), Some(1))
+    );
+    assert_eq!(errors[0]["field"], "code");
+    assert!(errors[0]["hint"].as_str().unwrap().contains("6桁目は 4"), "{report}");
+    let built = run(&["build", "--date", "2026-11-23", "--format", "json"]);
+    assert_eq!(built.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&built.stdout).unwrap();
+    assert_eq!(report["errors"].as_array().map(Vec::len), Some(3));
+
+    let text = run(&["check", "--date", "2026-11-23"]);
+    let stderr = String::from_utf8_lossy(&text.stderr);
+    assert!(stderr.contains("6 | code: \"403815\""), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colour codes when stderr is not a terminal: {stderr}"
+    );
+
+    let fine = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["check", "--date", "2026-11-23", "--format", "json"])
+        .current_dir(repo_root())
+        .args(["--content", fixtures().join("sites").join(REAL).to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(fine.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&fine.stdout).unwrap(),
+        serde_json::json!({"ok": true, "errors": []})
+    );
+}
