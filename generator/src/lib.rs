@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod frames;
 pub mod load;
 pub mod markdown;
+pub mod preview;
 pub mod read;
 pub mod render;
 mod site;
