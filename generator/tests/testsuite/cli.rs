@@ -123,3 +123,72 @@ fn format_json_reports_every_error_for_tools_and_text_has_no_colour_in_a_pipe() 
         serde_json::json!({"ok": true, "errors": []})
     );
 }
+
+#[test]
+fn new_writes_a_commented_file_refused_only_for_its_sources_stub_and_never_overwrites() {
+    let scratch = crate::util::Scratch::of(crate::util::FLYERS);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_generator"))
+            .args(args)
+            .current_dir(scratch.dir.path())
+            .env("SOURCE_DATE_EPOCH", "1795392000") // 2026-11-23 09:00 JST
+            .output()
+            .unwrap()
+    };
+    let made = run(&["new", "kasuya-machi", "--name", "粕屋町", "--prefecture", "福岡県"]);
+    assert_eq!(made.status.code(), Some(0), "{}", String::from_utf8_lossy(&made.stderr));
+    let file = scratch.path("content/municipalities/kasuya-machi.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with("# yaml-language-server: $schema=../../docs/schema/orderer.schema.json\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nconfirmed: 2026-11-23\n"), "{text}");
+    assert!(
+        text.contains("\nname: \"粕屋町\"\n") && text.contains("\nkind: 市町村\n"),
+        "{text}"
+    );
+
+    // Everything else passes: the one error is the stub, with its place.
+    let check = run(&["check", "--date", "2026-11-23", "--format", "json"]);
+    assert_eq!(check.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["field"], "sources[0].url");
+    assert_eq!(errors[0]["file"], "content/municipalities/kasuya-machi.yaml");
+    // Filled, the file builds.
+    let filled = text.replace(
+        "\"（出典の URL を https:// から書いてください）\"",
+        "https://www.town.kasuya.fukuoka.jp/",
+    );
+    std::fs::write(&file, filled).unwrap();
+    assert_eq!(run(&["check", "--date", "2026-11-23"]).status.code(), Some(0));
+
+    // An existing file name, an existing orderer under another name, arguments the rules
+    // refuse: nothing is written.
+    let again = run(&["new", "kasuya-machi", "--name", "粕屋町", "--prefecture", "福岡県"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("もうあります"));
+    let same = run(&["new", "ashiya", "--name", "芦屋町", "--prefecture", "福岡県"]);
+    assert_eq!(same.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&same.stderr).contains("ashiya-machi.yaml"));
+    let bad = run(&["new", "Bad_Slug", "--name", "試験町", "--prefecture", "福岡県"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("ページのURLに使えません"));
+    let kind = run(&[
+        "new",
+        "y",
+        "--name",
+        "試験組合",
+        "--prefecture",
+        "福岡県",
+        "--kind",
+        "組合",
+    ]);
+    assert_eq!(kind.status.code(), Some(2));
+    let files: Vec<_> = std::fs::read_dir(scratch.path("content/municipalities"))
+        .unwrap()
+        .collect();
+    assert_eq!(files.len(), 3, "only the one file was added");
+}
