@@ -4,6 +4,8 @@
   const here = location.pathname;
   const source = new EventSource("/__preview/events?path=" + encodeURIComponent(here));
   let overlay = null;
+  // For tests and tools: whether the stream is open.
+  source.addEventListener("open", () => { window.generatorPreviewConnected = true; });
 
   function showErrors(text) {
     if (!overlay) {
@@ -11,7 +13,7 @@
       overlay.id = "generator-preview-errors";
       overlay.setAttribute("role", "alert");
       overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(20,20,20,.94);color:#fff;padding:1.5rem;font:14px/1.5 monospace";
+        "background:#141414;color:#fff;padding:1.5rem;font:14px/1.5 monospace";
       const heading = document.createElement("p");
       heading.style.cssText = "font:bold 16px/1.5 sans-serif;margin:0 0 1rem";
       heading.textContent = "内容にエラーがあります。直して保存すると、この表示は消えて最新のページに切り替わります（表示中のページは前回正しく生成できたものです）。";
