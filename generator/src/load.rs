@@ -123,18 +123,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
         (&a.orderer.prefecture, &a.orderer.name, &a.path).cmp(&(&b.orderer.prefecture, &b.orderer.name, &b.path))
     });
     let files: Vec<(&Path, &Orderer)> = orderers.iter().map(|l| (l.path.as_path(), &l.orderer)).collect();
-    for (path, o, first) in validate::duplicates(&files) {
-        errors.push(
-            Diagnostic::new(path, format!("発注者「{}」のファイルが二つあります", o.full_name()))
-                // Only on this error path is the file read again, to point at its line.
-                .at(read::text(path).ok().and_then(|source| yaml::locate(&source, "name")))
-                .field("name")
-                .hint(format!(
-                    "{} と同じ発注者です。どちらか一方のファイルにまとめてください",
-                    first.display()
-                )),
-        );
-    }
+    errors.extend(duplicate_errors(&files));
     let mut orderers: Vec<Orderer> = orderers.into_iter().map(|loaded| loaded.orderer).collect();
     orderers.sort_by(|a, b| a.index_key().cmp(&b.index_key()));
 
@@ -147,6 +136,33 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
             glossary,
         }),
         None => Err(errors),
+    }
+}
+
+/// Two files of one orderer (by name, or by code and kind), each an error at the later file's
+/// `name`; `files` sorted by prefecture, name and path.
+pub fn duplicate_errors(files: &[(&Path, &Orderer)]) -> Vec<Diagnostic> {
+    validate::duplicates(files)
+        .into_iter()
+        .map(|(path, o, first)| {
+            Diagnostic::new(path, format!("発注者「{}」のファイルが二つあります", o.full_name()))
+                // Only on this error path is the file read again, to point at its line.
+                .at(read::text(path).ok().and_then(|source| yaml::locate(&source, "name")))
+                .field("name")
+                .hint(format!(
+                    "{} と同じ発注者です。どちらか一方のファイルにまとめてください",
+                    first.display()
+                ))
+        })
+        .collect()
+}
+
+/// One orderer's file read, linted, parsed and validated on its own (the preview, after an
+/// edit of that file); rules across files are [`duplicate_errors`]'s.
+pub fn load_orderer_file(path: &Path, glossary: &[GlossaryEntry]) -> Result<Orderer, Diagnostics> {
+    match load_orderer(path.to_path_buf(), glossary) {
+        (Some(loaded), errors) => errors.into_result(loaded.orderer),
+        (None, errors) => Err(errors),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `generator build | check`: a thin shell over the library.
+//! `generator build | check | serve | new`: a thin shell over the library.
 
 mod cmd;
 
@@ -29,11 +29,17 @@ enum Command {
     Build(cmd::BuildArgs),
     /// すべての内容を検査します（何も書き込みません）
     Check(cmd::ContentArgs),
+    /// プレビュー: サイトを生成して 127.0.0.1 で表示し、保存のたびに生成し直してブラウザを再読み込みします
+    Serve(cmd::serve::ServeArgs),
+    /// 新しい発注者のファイルの下書きを作ります（出典を書くまで生成は止まります）
+    New(cmd::new::NewArgs),
 }
 
 fn main() -> ExitCode {
     match cli_ja::parse::<Cli>().command {
         Command::Build(args) => cmd::build::run(&args),
         Command::Check(args) => cmd::check::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
+        Command::New(args) => cmd::new::run(&args),
     }
 }

@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use super::{print_errors, BuildArgs};
+use generator::Diagnostics;
+
+use super::{print_errors, print_json, BuildArgs, Format};
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let options = match args.options() {
@@ -13,6 +15,10 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
     };
     match generator::build(&options) {
+        Ok(_) if args.format() == Format::Json => {
+            print_json(&Diagnostics::default());
+            ExitCode::SUCCESS
+        }
         Ok(report) => {
             println!(
                 "{} に {} 発注者・{} ファイルを書き出しました（生成 {}、うち内容が変わったもの {}、{} バイト。基準日 {}、{:.1} ms）",
@@ -28,7 +34,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            print_errors(&errors);
+            print_errors(&errors, args.format());
             ExitCode::FAILURE
         }
     }

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{print_errors, ContentArgs};
+use generator::Diagnostics;
+
+use super::{print_errors, print_json, ContentArgs, Format};
 
 pub fn run(args: &ContentArgs) -> ExitCode {
     let options = match args.options(PathBuf::new()) {
@@ -14,6 +16,10 @@ pub fn run(args: &ContentArgs) -> ExitCode {
         }
     };
     match generator::check(&options) {
+        Ok(_) if args.format == Format::Json => {
+            print_json(&Diagnostics::default());
+            ExitCode::SUCCESS
+        }
         Ok(report) => {
             println!(
                 "問題はありません（{} 発注者、{} ファイル分を検査）",
@@ -22,7 +28,7 @@ pub fn run(args: &ContentArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            print_errors(&errors);
+            print_errors(&errors, args.format);
             ExitCode::FAILURE
         }
     }

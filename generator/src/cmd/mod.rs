@@ -2,11 +2,14 @@
 
 pub mod build;
 pub mod check;
+pub mod new;
+pub mod serve;
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use clap::Args;
+use generator::frames::{self, Colour, JsonReport};
 use generator::{BuildOptions, Diagnostics};
 
 /// What both `build` and `check` read.
@@ -21,6 +24,16 @@ pub struct ContentArgs {
     /// 基準日 YYYY-MM-DD（運用中／運用開始予定の判定）。省略時は SOURCE_DATE_EPOCH、なければ今日（日本時間）
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     date: Option<NaiveDate>,
+    /// エラーの出力形式: text（コードフレーム付きの文章）または json（ツール向け、標準出力へ）
+    #[arg(long, value_name = "形式", default_value = "text")]
+    pub format: Format,
+}
+
+/// How errors are reported.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 /// `build` also writes.
@@ -49,6 +62,10 @@ impl ContentArgs {
 }
 
 impl BuildArgs {
+    pub fn format(&self) -> Format {
+        self.site.format
+    }
+
     pub fn options(&self) -> Result<BuildOptions, String> {
         self.site.options(self.out.clone())
     }
@@ -76,6 +93,19 @@ fn default_date() -> Result<NaiveDate, String> {
     }
 }
 
-pub fn print_errors(errors: &Diagnostics) {
-    eprintln!("{errors}");
+/// Every error with its code frame on standard error (coloured on a terminal only), or the
+/// JSON report on standard output.
+pub fn print_errors(errors: &Diagnostics, format: Format) {
+    match format {
+        Format::Text => eprintln!("{}", frames::render(errors, Colour::for_stream(&std::io::stderr()))),
+        Format::Json => print_json(errors),
+    }
+}
+
+/// The JSON report (`{"ok": …, "errors": […]}`) on standard output.
+pub fn print_json(errors: &Diagnostics) {
+    match serde_json::to_string_pretty(&JsonReport::new(errors)) {
+        Ok(json) => println!("{json}"),
+        Err(e) => eprintln!("エラー: JSON を作れません: {e}"),
+    }
 }

@@ -22,6 +22,8 @@ mod summary;
 mod templates;
 mod views;
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use minijinja::context;
 use minijinja::value::Serde;
@@ -73,6 +75,39 @@ pub fn render_site(
     today: NaiveDate,
     out: Output<'_>,
 ) -> Result<RenderStats, Diagnostics> {
+    render_part(content, templates, today, out, Part::Whole)
+}
+
+/// Which files of the site a render puts: the preview renders an edited orderer's page first
+/// and the lists after it.
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    /// Every page and every list.
+    Whole,
+    /// Only the pages of these orderers (by slug), nothing else.
+    Pages(&'a HashSet<String>),
+    /// Only the files that list every orderer, and the assets (no orderer's page).
+    Lists,
+}
+
+impl Part<'_> {
+    fn page(&self, slug: &str) -> bool {
+        match self {
+            Part::Whole => true,
+            Part::Pages(slugs) => slugs.contains(slug),
+            Part::Lists => false,
+        }
+    }
+}
+
+/// [`render_site`], only `part` of it.
+pub fn render_part(
+    content: &Content,
+    templates: &Templates,
+    today: NaiveDate,
+    out: Output<'_>,
+    part: Part<'_>,
+) -> Result<RenderStats, Diagnostics> {
     let site = &content.site;
     let section_list: Vec<_> = content.sections.values().collect();
     let section_env = section_environment(&section_list)?;
@@ -116,9 +151,18 @@ pub fn render_site(
     let rendered: Vec<Result<RenderedPage, Vec<Diagnostic>>> = content
         .orderers
         .par_iter()
+        .filter(|o| !matches!(part, Part::Pages(_)) || part.page(&o.slug))
         .filter_map(|o| OrdererSummary::new(o, today))
         .map(|summary| {
-            let (feed_text, rendered) = page.render_into(&summary, out)?;
+            let (feed_text, rendered) = if part.page(&summary.o.slug) {
+                page.render_into(&summary, out)?
+            } else {
+                // The lists need every orderer's feed entries, not its page.
+                (
+                    sentences::feed_sentence(&summary, templates).map_err(|e| vec![e])?,
+                    None,
+                )
+            };
             Ok((feed::feed_entries(&summary, &feed_text, today), rendered))
         })
         .collect();
@@ -145,8 +189,12 @@ pub fn render_site(
         .0
         .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     errors.0.dedup();
-    if !errors.is_empty() {
-        return Err(errors);
+    if !errors.is_empty() || matches!(part, Part::Pages(_)) {
+        return errors.into_result(stats);
+    }
+    if let Part::Lists = part {
+        // Pages not rendered are not counted: the files below are what this render put.
+        stats = RenderStats::default();
     }
 
     // What the lists' templates may spend grows with what they list.

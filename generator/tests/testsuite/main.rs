@@ -9,6 +9,7 @@ mod invalid;
 mod mutations;
 mod pages;
 mod patterns;
+mod preview;
 mod reference;
 mod services;
 mod util;
