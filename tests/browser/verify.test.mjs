@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { launch, open, sitePaths, municipalityPaths, ARTIFACTS, BASE_URL, VERIFY_URL } from "./helpers.mjs";
+import { launch, open, sitePaths, municipalityPaths, pdfWords, ARTIFACTS, BASE_URL, VERIFY_URL } from "./helpers.mjs";
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 // What only the guidance site says: its operator (the surety company), its contact, its title.
@@ -92,6 +92,28 @@ test("the certificate fits a 375 px screen: no sideways scroll, every row inside
     } finally {
       await context.close();
     }
+  }
+});
+
+test("the printed certificate is one A4 page: the operator, the certificate and its history, no form", async () => {
+  const CHANGED = { number: "W2026-040124", key: "3EWB-WFHD-001N-6PYF-RMDG-PM9H" };
+  const { context, page } = await open(browser, VERIFY_URL);
+  try {
+    await submit(page, CHANGED.number, CHANGED.key);
+    await page.waitForSelector("table.certificate");
+    const file = join(ARTIFACTS, "verify-certificate.pdf");
+    await page.pdf({ path: file, format: "A4", printBackground: true });
+    const pages = pdfWords(file);
+    assert.equal(pages.length, 1, "one page");
+    const text = pages[0].text.replace(/\s+/g, "");
+    for (const expected of ["運営：日本電子認証株式会社", "電子証書の内容", "W2026-040124", "契約金額の変更に伴い保証金額を変更"]) {
+      assert.ok(text.includes(expected), `${expected} is printed`);
+    }
+    for (const absent of ["確認する", "この内容を印刷する", "ご注意", "西日本建設業保証"]) {
+      assert.ok(!text.includes(absent), `${absent} is not printed`);
+    }
+  } finally {
+    await context.close();
   }
 });
 
