@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Builds what a deployment uploads, reproducibly: the Lambda zip (bootstrap from the `dist`
-profile) and the site, with SHA256SUMS. The same commit, date and toolchain give the same bytes:
+profile), the guidance site (site/) and the verify site (site-verify/, for its own bucket and
+host name), with SHA256SUMS. The same commit, date and toolchain give the same bytes:
 paths are remapped out of the binary, the zip's entries have fixed times and modes, and the site
 is built for a given date.
 
@@ -46,7 +47,8 @@ def site(out, date):
     run(["cargo", "build", "--locked", "--release", "-p", "generator"])
     target = os.path.join(out, "site")
     run([os.path.join(ROOT, "target/release/generator"), "build", "--out", target, "--date", date])
-    return target
+    # The generator writes the verify site beside the guidance site.
+    return [target, target + "-verify"]
 
 
 def checksums(out, paths):
@@ -72,7 +74,7 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     built = [] if args.site_only else [lambda_zip(out)]
-    built.append(site(out, args.date))
+    built.extend(site(out, args.date))
     count = checksums(out, built)
     machine = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine().lower(), platform.machine())
     print(f"{out}: {count} files in SHA256SUMS; Architecture={machine}")

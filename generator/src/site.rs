@@ -1,13 +1,13 @@
 //! The whole pipeline: load → validate → render → write.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{load_content, Content};
-use crate::render::{render_site, Cache, Discard, Output, RenderStats, Templates};
+use crate::render::{render_site, render_verify_site, Cache, Discard, Output, RenderStats, Templates};
 use crate::write::Staging;
 
 #[derive(Debug, Clone)]
@@ -17,6 +17,26 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// Decides 運用中 / 運用開始予定 and the feed; the same date gives the same bytes.
     pub date: NaiveDate,
+    /// The verify site's address for this build, in place of `verification_service.url` (a
+    /// local trial: `http://127.0.0.1:8788/`, where `verifier serve --verify-site` serves it).
+    pub verify_url: Option<String>,
+}
+
+impl BuildOptions {
+    /// Where the verify site is written: beside the guidance site, its name followed by
+    /// `-verify` (`public` → `public-verify`).
+    pub fn verify_out(&self) -> PathBuf {
+        verify_out(&self.out)
+    }
+}
+
+/// `out`'s sibling named `<name>-verify`.
+pub fn verify_out(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!("{name}-verify"))
 }
 
 #[derive(Debug)]
@@ -30,6 +50,8 @@ pub struct BuildReport {
     pub written: usize,
     /// Bytes rendered.
     pub bytes: usize,
+    /// Files of the verify site.
+    pub verify_files: usize,
     pub elapsed: Duration,
 }
 
@@ -59,7 +81,7 @@ pub fn load(options: &BuildOptions) -> Result<(Content, Templates), Diagnostics>
         || load_content(&options.content),
         || Templates::load(&options.templates),
     );
-    let (content, templates) = match (content, templates) {
+    let (mut content, templates) = match (content, templates) {
         (Ok(c), Ok(t)) => (c, t),
         (c, t) => {
             let mut all = Diagnostics::default();
@@ -68,6 +90,9 @@ pub fn load(options: &BuildOptions) -> Result<(Content, Templates), Diagnostics>
             return Err(all);
         }
     };
+    if let Some(url) = &options.verify_url {
+        content.site.verification_service.url = Some(url.clone());
+    }
     let wording = templates.lint(&content.glossary);
     if !wording.is_empty() {
         return Err(wording);
@@ -80,7 +105,8 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let (content, templates) = load(options)?;
     let stats = render_site(&content, &templates, options.date, Output::uncached(&Discard))?;
-    Ok(report(&content, stats, 0, started))
+    let verify = render_verify_site(&content, &templates, Output::uncached(&Discard))?;
+    Ok(report(&content, stats, verify, 0, started))
 }
 
 /// `generator build`: the output directory is replaced only when the whole site rendered and
@@ -91,18 +117,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let staging = Staging::begin(&options.out)?;
     let cache = Cache::open(&options.out);
     let stats = render_site(&content, &templates, options.date, Output::cached(&staging, &cache))?;
-    let linked = cache.linked();
+    let verify_out = options.verify_out();
+    let verify_staging = Staging::begin(&verify_out)?;
+    let verify_cache = Cache::open(&verify_out);
+    let verify = render_verify_site(&content, &templates, Output::cached(&verify_staging, &verify_cache))?;
+    let linked = cache.linked() + verify_cache.linked();
+    // Both sites rendered: only now is either replaced.
     staging.commit(&cache.into_manifest())?;
-    Ok(report(&content, stats, linked, started))
+    verify_staging.commit(&verify_cache.into_manifest())?;
+    Ok(report(&content, stats, verify, linked, started))
 }
 
-fn report(content: &Content, stats: RenderStats, linked: usize, started: Instant) -> BuildReport {
+fn report(content: &Content, stats: RenderStats, verify: RenderStats, linked: usize, started: Instant) -> BuildReport {
     BuildReport {
         orderers: content.orderers.len(),
-        files: stats.files,
-        rendered: stats.rendered,
-        written: stats.rendered - linked,
-        bytes: stats.rendered_bytes,
+        files: stats.files + verify.files,
+        rendered: stats.rendered + verify.rendered,
+        written: stats.rendered + verify.rendered - linked,
+        bytes: stats.rendered_bytes + verify.rendered_bytes,
+        verify_files: verify.files,
         elapsed: started.elapsed(),
     }
 }

@@ -51,6 +51,7 @@ fn the_real_content_builds_cites_its_sources_and_leaves_nothing_unreferenced() {
         templates: root.join("templates"),
         out: out.path().join("public"),
         date: today_in_japan(),
+        verify_url: None,
     };
     eprintln!("content: {}", options.content.display());
     let report = generator::build(&options).unwrap_or_else(|errors| panic!("content/ does not build:\n{errors}"));

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 
 export const BASE_URL = process.env.BASE_URL || "http://127.0.0.1:8787";
+// The verify site, on its own origin with the API (verifier serve --verify-site).
+export const VERIFY_URL = process.env.VERIFY_URL || "http://127.0.0.1:8788/";
 export const SITE_DIR = process.env.SITE_DIR || "../../public";
 export const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
 
@@ -29,15 +31,19 @@ export function sitePaths() {
 }
 
 export function municipalityPaths() {
-  return sitePaths().filter((p) => p !== "/" && p !== "/verify/" && p !== "/404.html");
+  return sitePaths().filter((p) => p !== "/" && p !== "/404.html");
 }
 
-/** Opens a page and records console errors, failed requests and requests to other origins. */
+/**
+ * Opens a page (a path of the guidance site, or a whole address such as the verify site's) and
+ * records console errors, failed requests and requests to origins other than the page's own.
+ */
 export async function open(browser, path, viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ viewport, locale: "ja-JP" });
   const page = await context.newPage();
   const problems = [];
-  const origin = new URL(BASE_URL).origin;
+  const address = /^https?:/.test(path) ? path : BASE_URL + path;
+  const origin = new URL(address).origin;
   page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console: ${msg.text()}`); });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   page.on("requestfailed", (req) => problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`));
@@ -45,7 +51,7 @@ export async function open(browser, path, viewport = { width: 1280, height: 900 
     const url = req.url();
     if (!url.startsWith(origin) && !url.startsWith("data:")) problems.push(`other origin: ${url}`);
   });
-  const response = await page.goto(BASE_URL + path, { waitUntil: "load" });
+  const response = await page.goto(address, { waitUntil: "load" });
   return { context, page, problems, response };
 }
 

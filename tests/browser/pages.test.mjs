@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { launch, open, sitePaths, municipalityPaths, ARTIFACTS, BASE_URL } from "./helpers.mjs";
+import { launch, open, sitePaths, municipalityPaths, ARTIFACTS, BASE_URL, VERIFY_URL } from "./helpers.mjs";
 
 let browser;
 before(async () => {
@@ -66,7 +66,7 @@ for (const path of municipalityPaths()) {
 }
 
 test("screenshots at 375 px and 1280 px", async () => {
-  const targets = { index: "/", "ashiya-machi": "/ashiya-machi/", "saiki-shi": "/saiki-shi/", verify: "/verify/" };
+  const targets = { index: "/", "ashiya-machi": "/ashiya-machi/", "saiki-shi": "/saiki-shi/", verify: VERIFY_URL };
   for (const [name, path] of Object.entries(targets)) {
     for (const width of [375, 1280]) {
       const { context, page } = await open(browser, path, { width, height: 800 });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { launch, open, municipalityPaths, pdfWords, ARTIFACTS, BASE_URL } from "./helpers.mjs";
+import { launch, open, municipalityPaths, pdfWords, ARTIFACTS, BASE_URL, VERIFY_URL } from "./helpers.mjs";
 
 /** Type at 7.95 pt and up is 8 pt type: boxes are rounded in the PDF. */
 const MIN_TEXT_PT = 7.95;
@@ -164,7 +164,7 @@ for (const [label, viewport, media] of [
 ]) {
   test(`names, dates and terms never break across lines (${label})`, async () => {
     let checked = 0;
-    for (const path of ["/", ...municipalityPaths(), "/verify/"]) {
+    for (const path of ["/", ...municipalityPaths(), VERIFY_URL]) {
       const { context, page } = await open(browser, path, viewport);
       try {
         await page.emulateMedia({ media });

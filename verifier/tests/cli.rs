@@ -371,3 +371,82 @@ fn dynamodb_import_with_secrets_from_secrets_manager_and_a_file() {
     assert_eq!(status, Some(1));
     assert!(stderr.contains("chmod 600"), "{stderr}");
 }
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One request to `addr` on a fresh connection, once it accepts; the whole answer.
+fn request_to(addr: &str, raw: &str) -> String {
+    use std::io::{Read, Write};
+    for _ in 0..200 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(addr) {
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+                .unwrap();
+            stream.write_all(raw.as_bytes()).unwrap();
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            return answer;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("nothing listens on {addr}");
+}
+
+/// `serve --site … --verify-site …`: two origins, as deployed. The verify site and the API on
+/// one (its page calls the API there); the guidance site on the other, with no API.
+#[test]
+fn the_verify_site_and_its_api_are_served_on_their_own_origin() {
+    let guidance = tempfile::tempdir().unwrap();
+    let verify = tempfile::tempdir().unwrap();
+    for (dir, name) in [(&guidance, "guidance"), (&verify, "verify")] {
+        std::fs::write(dir.path().join("index.html"), format!("<p>{name} site</p>")).unwrap();
+        std::fs::write(dir.path().join("404.html"), format!("<p>{name} 404</p>")).unwrap();
+    }
+    let verify_addr = format!("127.0.0.1:{}", free_port());
+    let served = Served::start_with(
+        &[
+            "--site",
+            guidance.path().to_str().unwrap(),
+            "--verify-site",
+            verify.path().to_str().unwrap(),
+            "--verify-addr",
+            &verify_addr,
+        ],
+        &[],
+    );
+    let get = |path: &str| format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(request_to(&verify_addr, &get("/")).contains("verify site"));
+    let look_up = request_to(
+        &verify_addr,
+        &post(r#"{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}"#),
+    );
+    assert!(look_up.starts_with("HTTP/1.1 200"), "{look_up}");
+    assert!(look_up.contains("\"status\":\"verified\""), "{look_up}");
+
+    assert!(served.request(&get("/")).contains("guidance site"));
+    let no_api = served.request(&post(
+        r#"{"certificate_number":"W2026-040123","auth_key":"C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK"}"#,
+    ));
+    assert!(
+        no_api.starts_with("HTTP/1.1 405") || no_api.starts_with("HTTP/1.1 404"),
+        "the guidance site has no API: {no_api}"
+    );
+    assert!(!no_api.contains("verified"), "{no_api}");
+    assert!(served.request(&get("/api/health")).starts_with("HTTP/1.1 404"));
+
+    let (status, _, stderr) = verifier(&[
+        "serve",
+        "--verify-site",
+        "no-such-folder",
+        "--verify-addr",
+        "127.0.0.1:0",
+    ]);
+    assert_ne!(status, 0);
+    assert!(stderr.contains("no-such-folder にサイトがありません"), "{stderr}");
+}

@@ -1,5 +1,6 @@
 //! The deployment template agrees with the code: the table the DynamoDB store expects, the
-//! permissions it uses, and a CDN that lets every API status through.
+//! permissions it uses, a CDN that lets every API status through, and the verify site on its own
+//! host name with the API on its origin.
 
 use std::path::Path;
 
@@ -106,7 +107,7 @@ fn the_function_may_do_exactly_what_the_service_does() {
 #[test]
 fn the_cdn_never_rewrites_an_api_status() {
     let t = template();
-    let config = &t["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
+    let config = &t["Resources"]["VerifyDistribution"]["Properties"]["DistributionConfig"];
     let codes: Vec<u64> = config["CustomErrorResponses"]
         .as_sequence()
         .unwrap()
@@ -137,7 +138,7 @@ fn secrets_stay_in_secrets_manager_and_the_api_is_reached_only_through_the_cdn()
         strings(&secret_policy["PolicyDocument"]["Statement"][0]["Action"]),
         ["secretsmanager:GetSecretValue"]
     );
-    let origins = t["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"]
+    let origins = t["Resources"]["VerifyDistribution"]["Properties"]["DistributionConfig"]["Origins"]
         .as_sequence()
         .unwrap();
     let api = origins.iter().find(|o| o["Id"].as_str() == Some("api")).unwrap();
@@ -187,9 +188,13 @@ fn the_execute_api_endpoint_is_disabled_by_default() {
 #[test]
 fn every_cdn_behaviour_sends_hsts() {
     let t = template();
-    let config = &t["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
-    let mut behaviours = vec![&config["DefaultCacheBehavior"]];
-    behaviours.extend(config["CacheBehaviors"].as_sequence().unwrap());
+    let mut behaviours = Vec::new();
+    for distribution in ["Distribution", "VerifyDistribution"] {
+        let config = &t["Resources"][distribution]["Properties"]["DistributionConfig"];
+        behaviours.push(&config["DefaultCacheBehavior"]);
+        behaviours.extend(config["CacheBehaviors"].as_sequence().into_iter().flatten());
+    }
+    assert_eq!(behaviours.len(), 3, "two sites and the API");
     for behaviour in behaviours {
         let reference = format!("{:?}", behaviour["ResponseHeadersPolicyId"]);
         let name = reference
@@ -292,4 +297,59 @@ fn guessing_alarms_and_the_edge_limits_each_address() {
         rule["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"].as_str(),
         Some("/api/")
     );
+}
+
+fn distribution<'a>(t: &'a Value, name: &str) -> &'a Value {
+    &t["Resources"][name]["Properties"]["DistributionConfig"]
+}
+
+fn origin_ids(config: &Value) -> Vec<String> {
+    config["Origins"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|o| o["Id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The verify site is served from its own origin — its own distribution, bucket and host name
+/// — with the API on that origin (its page posts to `/api/verify` there); the guidance site's
+/// distribution serves the guidance bucket alone, with no API behind it.
+#[test]
+fn the_verify_site_has_its_own_host_name_with_the_api_on_its_origin() {
+    let t = template();
+    let guidance = distribution(&t, "Distribution");
+    let verify = distribution(&t, "VerifyDistribution");
+    assert_eq!(origin_ids(guidance), ["site"]);
+    assert!(
+        guidance.get("CacheBehaviors").is_none(),
+        "no /api/* on the guidance site"
+    );
+    assert_eq!(origin_ids(verify), ["verify-site", "api"]);
+    assert_eq!(
+        verify["DefaultCacheBehavior"]["TargetOriginId"].as_str(),
+        Some("verify-site")
+    );
+    let api = &verify["CacheBehaviors"][0];
+    assert_eq!(api["PathPattern"].as_str(), Some("/api/*"));
+    assert_eq!(api["TargetOriginId"].as_str(), Some("api"));
+    assert!(format!("{:?}", verify["Aliases"]).contains("VerifyDomainName"));
+    assert!(format!("{:?}", verify["ViewerCertificate"]).contains("VerifyCertificateArn"));
+    // Each bucket is read by its own distribution only.
+    let bucket = |origin: &Value| format!("{:?}", origin["Origins"][0]["DomainName"]);
+    assert!(bucket(guidance).contains("\"SiteBucket.RegionalDomainName\""));
+    assert!(bucket(verify).contains("\"VerifySiteBucket.RegionalDomainName\""));
+    let reader = |policy: &str| {
+        format!(
+            "{:?}",
+            t["Resources"][policy]["Properties"]["PolicyDocument"]["Statement"][0]["Condition"]
+        )
+    };
+    assert!(reader("SiteBucketPolicy").contains("distribution/${Distribution}"));
+    assert!(reader("VerifySiteBucketPolicy").contains("distribution/${VerifyDistribution}"));
+    // The edge limit per address guards the API where it is.
+    assert!(format!("{:?}", verify["WebACLId"]).contains("ApiWebAcl"));
+    assert!(guidance.get("WebACLId").is_none());
+    // The address site.yaml gives the guidance pages is an output.
+    assert!(format!("{:?}", t["Outputs"]["VerifySiteUrl"]["Value"]).contains("VerifyDomainName"));
 }

@@ -21,10 +21,12 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         }
         Ok(report) => {
             println!(
-                "{} に {} 発注者・{} ファイルを書き出しました（生成 {}、うち内容が変わったもの {}、{} バイト。基準日 {}、{:.1} ms）",
+                "{} に {} 発注者・{} ファイル（うち {} の確認サイト {} ファイル）を書き出しました（生成 {}、うち内容が変わったもの {}、{} バイト。基準日 {}、{:.1} ms）",
                 options.out.display(),
                 report.orderers,
                 report.files,
+                options.verify_out().display(),
+                report.verify_files,
                 report.rendered,
                 report.written,
                 report.bytes,

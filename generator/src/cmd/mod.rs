@@ -44,6 +44,9 @@ pub struct BuildArgs {
     /// 出力先（生成に成功したときだけ丸ごと置き換えます）
     #[arg(long, value_name = "ディレクトリ", default_value = "public")]
     out: PathBuf,
+    /// 確認サイト（出力先の隣の「出力先名-verify」に書き出します）の URL。site.yaml の verification_service.url の代わりに使います（ローカルでの試用: http://127.0.0.1:8788/）
+    #[arg(long, value_name = "URL", value_parser = parse_verify_url)]
+    verify_url: Option<String>,
 }
 
 impl ContentArgs {
@@ -57,6 +60,7 @@ impl ContentArgs {
                 Some(date) => date,
                 None => default_date()?,
             },
+            verify_url: None,
         })
     }
 }
@@ -67,8 +71,25 @@ impl BuildArgs {
     }
 
     pub fn options(&self) -> Result<BuildOptions, String> {
-        self.site.options(self.out.clone())
+        Ok(BuildOptions {
+            verify_url: self.verify_url.clone(),
+            ..self.site.options(self.out.clone())?
+        })
     }
+}
+
+fn parse_verify_url(text: &str) -> Result<String, String> {
+    if !(text.starts_with("https://") || text.starts_with("http://")) {
+        return Err(format!(
+            "「{text}」は URL ではありません（http:// か https:// で始めてください）"
+        ));
+    }
+    if !text.ends_with('/') {
+        return Err(format!(
+            "「{text}」は「/」で終わる必要があります（「{text}/」と書いてください）"
+        ));
+    }
+    Ok(text.to_string())
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {

@@ -37,24 +37,37 @@ pub struct ApplicationService {
 }
 
 /// The one service through which orderers view certificates (D-Sure in the flyers). Every
-/// mention on the site names it from here and links to it.
+/// mention on the guidance site names it from here; the verify site (its own small site, on
+/// its own origin) carries this operator's identity and nobody else's.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationService {
     pub name: String,
     /// What it is: 発注者用保証確認サービス.
     pub description: String,
+    /// Who runs it: the verify site's header and footer name them.
     pub operator: String,
     /// The operator as the diagram abbreviates it.
     pub operator_short: String,
-    /// Where it is published. Without it, this site's `verify/` page (served with the API by
-    /// `verifier`) is the service; with it, every link goes there and `verify/` is not built.
+    /// The verify site's public address (its own origin; ending in `/`). The guidance pages
+    /// link there; without it they name the service without a link, since no address is known.
     #[serde(default)]
     pub url: Option<String>,
+    /// The operator's contact, only what a cited source gives.
+    #[serde(default)]
+    pub contact: Option<ServiceContact>,
 }
 
-/// The path of this site's own verification page.
-pub const VERIFY_PATH: &str = "verify/";
+/// Where orderers reach the verification service's operator.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceContact {
+    /// The operator's web site.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -362,10 +362,24 @@ impl SiteConfig {
                 format!("「{}/」と書いてください", site.base_url),
             );
         }
+        if let Some(url) =
+            (site.verification_service.url.as_ref()).filter(|u| u.starts_with("http") && !u.ends_with('/'))
+        {
+            report(
+                "verification_service.url",
+                "verification_service.url は「/」で終わる必要があります".into(),
+                format!("「{url}/」と書いてください"),
+            );
+        }
+        let service_contact = site.verification_service.contact.as_ref();
         let urls = [
             ("base_url", Some(&site.base_url)),
             ("issuer.url", Some(&site.issuer.url)),
             ("verification_service.url", site.verification_service.url.as_ref()),
+            (
+                "verification_service.contact.url",
+                service_contact.and_then(|c| c.url.as_ref()),
+            ),
             ("manual_video.page", site.manual_video.page.as_ref()),
         ];
         for (field, url) in urls.into_iter().filter_map(|(f, u)| u.map(|u| (f, u))) {

@@ -1,14 +1,14 @@
 //! The index of orderers (`index.html`: grouped by prefecture in JIS order, each with its start
-//! date and status) and the site's other own pages, which render with the same context: the
-//! verify page (unless content names another verification service) and the 404 page. Each is
-//! cut into phrases for line breaking.
+//! date and status) and the site's other own page, which renders with the same context: the 404
+//! page. Each is cut into phrases for line breaking. (The verify page is the verify site's:
+//! `verify_site`.)
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use minijinja::Value;
 
-use crate::content::{Orderer, VERIFY_PATH};
+use crate::content::Orderer;
 use crate::diagnostics::Diagnostic;
 
 use super::cache::Output;
@@ -16,15 +16,12 @@ use super::listing::ListedOrderers;
 use super::phrases::LineBreaker;
 use super::templates::Templates;
 
-/// The site's own HTML pages — template, and where it is written — without the verify page
-/// when content names another verification service.
-pub fn pages(verification_external: bool) -> Vec<(&'static str, String)> {
-    let mut pages = vec![("index.html", "index.html".to_string())];
-    if !verification_external {
-        pages.push(("verify.html", format!("{VERIFY_PATH}index.html")));
-    }
-    pages.push(("404.html", "404.html".to_string()));
-    pages
+/// The site's own HTML pages: template, and where it is written.
+pub fn pages() -> Vec<(&'static str, String)> {
+    vec![
+        ("index.html", "index.html".to_string()),
+        ("404.html", "404.html".to_string()),
+    ]
 }
 
 /// The index's groups: each prefecture's name and its orderers, in JIS order (the orderers

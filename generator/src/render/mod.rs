@@ -1,8 +1,9 @@
 //! Stage 3: domain → files. Orderer pages render in parallel and each is put as soon as it is
 //! rendered (`page`); then the files that list every orderer, one module per output kind —
 //! the index and the site's own pages (`index`), the feed (`feed`), the sitemap and robots.txt
-//! (`sitemap`), open data (`open_data`) — and the static assets. What a rebuild keeps is
-//! `cache`'s to decide; where files go is a [`Sink`].
+//! (`sitemap`), open data (`open_data`) — and the static assets. The verify site is rendered
+//! apart, into its own folder (`verify_site`). What a rebuild keeps is `cache`'s to decide;
+//! where files go is a [`Sink`].
 
 mod cache;
 mod feed;
@@ -20,6 +21,7 @@ mod sink;
 mod sitemap;
 mod summary;
 mod templates;
+mod verify_site;
 mod views;
 
 use std::collections::HashSet;
@@ -41,6 +43,7 @@ pub use qr::{qr_for_url, QrView};
 pub use sink::{Discard, Sink, StreamedWrite};
 use summary::OrdererSummary;
 pub use templates::{section_environment, Templates, REQUIRED_TEMPLATES, SENTENCES_TEMPLATE};
+pub use verify_site::render_verify_site;
 pub use views::{DateView, PaperView, RuleView, SiteLinks, StepView, TargetGroup, TargetView};
 
 /// One orderer's page rendered (its size; none when the previous build's was kept) and its
@@ -58,7 +61,7 @@ pub struct RenderStats {
 
 /// The files that list every orderer, and the static assets: each rendered by one thread.
 enum SiteFile<'a> {
-    /// The index, the verify page, the 404 page: template and path.
+    /// The index, the 404 page: template and path.
     Page(&'static str, String),
     Feed,
     Sitemap,
@@ -112,7 +115,7 @@ pub fn render_part(
     let section_list: Vec<_> = content.sections.values().collect();
     let section_env = section_environment(&section_list)?;
     let root = root_path(&site.base_url);
-    let links = SiteLinks::new(site, &root);
+    let links = SiteLinks::new(site);
     let qr = qr_for_url(&links.video_href).map_err(|e| {
         Diagnostic::new(&content.site_path, e)
             .field(if site.manual_video.page.is_some() {
@@ -209,7 +212,7 @@ pub fn render_part(
             feed_entries => feed_entries,
         }
     };
-    let files: Vec<SiteFile<'_>> = index::pages(links.verification_external)
+    let files: Vec<SiteFile<'_>> = index::pages()
         .into_iter()
         .map(|(template, path)| SiteFile::Page(template, path))
         .chain([SiteFile::Feed, SiteFile::Sitemap, SiteFile::Robots, SiteFile::OpenData])

@@ -14,8 +14,10 @@ use crate::read;
 pub struct Templates {
     pub env: Environment<'static>,
     pub dir: PathBuf,
-    /// Files under `templates/static/`, copied verbatim.
+    /// Files under `templates/static/`, copied verbatim into the guidance site.
     pub assets: Vec<(String, Vec<u8>)>,
+    /// Files under `templates/verify-static/`, copied verbatim into the verify site.
+    pub verify_assets: Vec<(String, Vec<u8>)>,
     /// Every text file read (templates, scripts, styles), for the wording lint.
     pub sources: Vec<(PathBuf, String)>,
 }
@@ -30,6 +32,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "index.html",
     "orderer.html",
     "verify.html",
+    "verify-404.html",
     "404.html",
     "feed.xml",
     "sitemap.xml",
@@ -60,17 +63,23 @@ impl Templates {
             minijinja::escape_formatter(out, state, value)
         });
         let mut assets = Vec::new();
+        let mut verify_assets = Vec::new();
         let mut sources = Vec::new();
         let mut files = collect_files(dir, &mut errors);
         files.sort();
         for (name, path) in files {
-            if let Some(asset) = name.strip_prefix("static/") {
+            let asset = match (name.strip_prefix("static/"), name.strip_prefix("verify-static/")) {
+                (Some(asset), _) => Some((asset, &mut assets)),
+                (None, Some(asset)) => Some((asset, &mut verify_assets)),
+                (None, None) => None,
+            };
+            if let Some((asset, into)) = asset {
                 match read::bytes(&path) {
                     Ok(bytes) => {
                         if let Ok(text) = std::str::from_utf8(&bytes) {
                             sources.push((path.clone(), text.to_string()));
                         }
-                        assets.push((asset.to_string(), bytes))
+                        into.push((asset.to_string(), bytes))
                     }
                     Err(e) => errors.push(e),
                 }
@@ -98,6 +107,7 @@ impl Templates {
             env,
             dir: dir.to_path_buf(),
             assets,
+            verify_assets,
             sources,
         })
     }
@@ -327,6 +337,7 @@ mod tests {
             env,
             dir: PathBuf::from("templates"),
             assets: Vec::new(),
+            verify_assets: Vec::new(),
             sources: Vec::new(),
         }
     }

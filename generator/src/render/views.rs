@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::content::{
     ContractScope, CountedFrom, Date, GuaranteeKind, Orderer, SiteConfig, Step3Submission, Step4Submission,
-    SubmissionRule, Target, VERIFY_PATH,
+    SubmissionRule, Target,
 };
 use crate::wareki;
 
@@ -201,26 +201,21 @@ pub fn paper_view(o: &Orderer, today: NaiveDate) -> Option<PaperView> {
     })
 }
 
-/// Where the site's links to its two services lead: the orderers' verification service (this
-/// site's own page unless content names another address) and the manual video (its own page
-/// when content gives it, else the company's site).
+/// Where the site's links to its two services lead: the orderers' verification service (its
+/// own site, at the address content gives; none when content gives none) and the manual video
+/// (its own page when content gives it, else the company's site).
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteLinks {
-    /// This site's own verification page, relative to `base_url` (for its canonical URL).
-    pub verify_path: &'static str,
-    pub verification_href: String,
-    pub verification_external: bool,
+    /// The verify site's public address, when content gives it: the guidance pages link there.
+    pub verification_href: Option<String>,
     pub video_href: String,
     pub video_page_known: bool,
 }
 
 impl SiteLinks {
-    pub fn new(site: &SiteConfig, root: &str) -> SiteLinks {
-        let service = &site.verification_service;
+    pub fn new(site: &SiteConfig) -> SiteLinks {
         SiteLinks {
-            verify_path: VERIFY_PATH,
-            verification_href: service.url.clone().unwrap_or_else(|| format!("{root}{VERIFY_PATH}")),
-            verification_external: service.url.is_some(),
+            verification_href: site.verification_service.url.clone(),
             video_href: site
                 .manual_video
                 .page

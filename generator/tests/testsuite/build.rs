@@ -78,7 +78,7 @@ fn leftovers_of_killed_builds_are_removed_and_the_swap_keeps_a_site_in_place() {
     let names: Vec<String> = fs::read_dir(s.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
+        .filter(|n| n.starts_with(".public."))
         .collect();
     // Only the replaced site, kept for the next build.
     assert_eq!(names, [".public.spare"]);

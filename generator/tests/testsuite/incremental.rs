@@ -103,7 +103,7 @@ fn beside(s: &Scratch) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(s.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
+        .filter(|n| n.starts_with(".public."))
         .collect();
     names.sort();
     names
@@ -233,8 +233,8 @@ fn the_cli_rebuilds_only_the_lists_and_keeps_one_spare() {
     for _ in 0..2 {
         let again = build();
         assert!(
-            again.contains("生成 10、"),
-            "only the lists are rendered again: {again}"
+            again.contains("生成 12、"),
+            "only the lists and the verify site (4 files) are rendered again: {again}"
         );
         assert!(again.contains("うち内容が変わったもの 0"), "{again}");
     }

@@ -52,6 +52,7 @@ impl Scratch {
             templates: self.path("templates"),
             out: self.path("public"),
             date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+            verify_url: None,
         }
     }
 

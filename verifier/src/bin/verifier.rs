@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use axum::Router;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use verifier::admin::{self, commands, Persist};
 use verifier::certificate::Status;
@@ -81,14 +82,25 @@ enum StoreKind {
 
 #[derive(Subcommand)]
 enum Command {
-    /// API（/api）と、--site を付けると生成済みサイトを同じオリジンで配信します
+    /// API（/api）と生成済みサイトを配信します。--verify-site を付けると、確認サイトを API とともに別のオリジン（--verify-addr）で、案内サイト（--site）を --addr で配信します
     Serve {
-        /// 待ち受けるアドレスとポート
+        /// 待ち受けるアドレスとポート（--verify-site がなければ API も）
         #[arg(long, value_name = "アドレス:ポート", default_value = "127.0.0.1:8787")]
         addr: SocketAddr,
-        /// 生成済みサイト（generator build の出力）
+        /// 生成済みの案内サイト（generator build の出力、既定 public）
         #[arg(long, value_name = "ディレクトリ")]
         site: Option<PathBuf>,
+        /// 生成済みの確認サイト（generator build が出力先の隣に書き出す public-verify）。API はこちらのオリジンで答えます
+        #[arg(long, value_name = "ディレクトリ")]
+        verify_site: Option<PathBuf>,
+        /// 確認サイトと API を待ち受けるアドレスとポート
+        #[arg(
+            long,
+            value_name = "アドレス:ポート",
+            default_value = "127.0.0.1:8788",
+            requires = "verify_site"
+        )]
+        verify_addr: SocketAddr,
     },
     /// 証書を登録し、認証キーを一度だけ表示します（登録済みの番号があれば何も登録しません）
     Issue {
@@ -194,10 +206,20 @@ async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli) -> Result<(
     let file = &cli.store.certificates;
     let out = &mut std::io::stdout().lock();
     let result = match &cli.command {
-        Command::Serve { addr, site } => {
+        Command::Serve {
+            addr,
+            site,
+            verify_site,
+            verify_addr,
+        } => {
             let settings = Settings::from_env(cli.secrets().await?.as_ref(), cli.fallback())?;
             warn_if_development(&settings.peppers);
-            serve(store, settings, *addr, site.clone()).await
+            let origins = Origins {
+                addr: *addr,
+                site: site.clone(),
+                verify: verify_site.clone().map(|dir| (*verify_addr, dir)),
+            };
+            serve(store, settings, origins).await
         }
         Command::CreateTable => match cli.store.store {
             StoreKind::Dynamodb => {
@@ -233,25 +255,76 @@ async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli) -> Result<(
     result
 }
 
-async fn serve<S: CertificateStore>(
-    store: S,
-    settings: Settings,
+/// What `serve` listens on: `addr` with the guidance site, and the verify site on its own
+/// origin when given. The API answers on the verify site's origin when there is one (its page
+/// calls it there), else on `addr`.
+struct Origins {
     addr: SocketAddr,
     site: Option<PathBuf>,
-) -> Result<(), Error> {
+    verify: Option<(SocketAddr, PathBuf)>,
+}
+
+/// `dir` holds a built site (its `index.html`).
+fn built_site(dir: PathBuf) -> Result<PathBuf, Error> {
+    if dir.join("index.html").is_file() {
+        Ok(dir)
+    } else {
+        Err(Error::NoSite(dir))
+    }
+}
+
+async fn serve<S: CertificateStore>(store: S, settings: Settings, origins: Origins) -> Result<(), Error> {
     let api = verifier::app(store, &settings);
-    let app = match site {
-        Some(dir) if dir.join("index.html").is_file() => router_with_site(api, &dir),
-        Some(dir) => return Err(Error::NoSite(dir)),
-        None => api,
-    };
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| Error::Bind { addr, source })?;
-    eprintln!("http://{addr}/ で待ち受けています（API: POST /api/verify）");
-    verifier::server::serve(listener, app, settings.serve, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .map_err(Error::Serve)
+    let site = origins.site.map(built_site).transpose()?;
+    let verify = origins
+        .verify
+        .map(|(addr, dir)| built_site(dir).map(|dir| (addr, dir)))
+        .transpose()?;
+    let mut listeners = Vec::new();
+    match verify {
+        Some((verify_addr, verify_dir)) => {
+            // The guidance site has no API of its own: /api there is the site's 404 page.
+            if let Some(dir) = site {
+                listeners.push((origins.addr, router_with_site(Router::new(), &dir), "案内サイト"));
+            }
+            listeners.push((verify_addr, router_with_site(api, &verify_dir), "確認サイトと API"));
+        }
+        None => {
+            let app = match site {
+                Some(dir) => router_with_site(api, &dir),
+                None => api,
+            };
+            listeners.push((origins.addr, app, "API: POST /api/verify"));
+        }
+    }
+    let mut bound = Vec::new();
+    for (addr, app, what) in listeners {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| Error::Bind { addr, source })?;
+        bound.push((listener, app, addr, what));
+    }
+    // Ctrl-C stops every listener.
+    let (stop_all, shutdown) = tokio::sync::watch::channel(false);
+    let mut servers = tokio::task::JoinSet::new();
+    for (listener, app, addr, what) in bound {
+        eprintln!("http://{addr}/ で待ち受けています（{what}）");
+        let limits = settings.serve.clone();
+        let stop = shutdown.clone();
+        servers.spawn(async move {
+            verifier::server::serve(listener, app, limits, async move {
+                let mut stop = stop;
+                let _ = stop.changed().await;
+            })
+            .await
+        });
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    let _ = stop_all.send(true);
+    while let Some(result) = servers.join_next().await {
+        if let Ok(Err(e)) = result {
+            return Err(Error::Serve(e));
+        }
+    }
+    Ok(())
 }
