@@ -21,7 +21,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-GUIDES = ["docs/api.md", "docs/development.md", "docs/fields.md"]
+GUIDES = ["docs/api.md", "docs/verify-site.md", "docs/development.md", "docs/fields.md"]
 
 SKIP = [
     (r"^bash tests/run-all\.sh", "the full test run, which runs this script"),

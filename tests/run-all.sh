@@ -33,5 +33,5 @@ cfn-lint infra/template.yaml && echo "cfn-lint: infra/template.yaml passes"
 stage "site build and browser, HTML and weight checks"
 bash tests/site-checks.sh
 
-stage "every command of README.md and of its guides (docs/api.md, development.md, fields.md), as written"
+stage "every command of README.md and of its guides (docs/api.md, verify-site.md, development.md, fields.md), as written"
 python3 tests/readme-commands.py
