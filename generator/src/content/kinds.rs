@@ -95,11 +95,10 @@ pub enum Step3Submission {
 }
 
 /// How the contractor hands over STEP4's 「認証キー等のお知らせ」.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Step4Submission {
     /// The PDF file itself.
-    #[default]
     Pdf,
     /// A printout of the PDF.
     Print,

@@ -124,9 +124,10 @@ pub struct Target {
     /// e.g. 工事, 建設コンサルタント等業務
     pub category: String,
     pub from: Date,
-    /// What `from` is compared with: the contract, or the call for bids.
+    /// What `from` is compared with: the contract, the call for bids, the procurement.
+    /// Absent: the sources do not say, and neither does the page.
     #[serde(default)]
-    pub counted_from: CountedFrom,
+    pub counted_from: Option<CountedFrom>,
     /// Which contracts from that date; absent: the sources do not narrow it.
     #[serde(default)]
     pub contracts: Option<ContractScope>,
@@ -144,10 +145,9 @@ pub struct Target {
     pub kind_starts: Vec<KindStart>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CountedFrom {
     /// Contracts concluded on or after the date.
-    #[default]
     #[serde(rename = "契約締結")]
     Contract,
     /// Procurements announced (入札公告) or nominated (指名通知) on or after the date.
@@ -238,9 +238,10 @@ pub struct SubmissionRule {
     /// What the contractor hands over from STEP3's screen.
     #[serde(default)]
     pub step3: Step3Submission,
-    /// How STEP4's 「認証キー等のお知らせ」 is handed over.
+    /// How STEP4's 「認証キー等のお知らせ」 is handed over. Absent: the sources do not say, and
+    /// the page tells the reader to ask.
     #[serde(default)]
-    pub step4: Step4Submission,
+    pub step4: Option<Step4Submission>,
 }
 
 /// When the 認証キー is submitted.

@@ -332,7 +332,7 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
                 );
             }
         }
-        if o.printouts_refused && (rule.step3 == Step3Submission::Print || rule.step4 == Step4Submission::Print) {
+        if o.printouts_refused && (rule.step3 == Step3Submission::Print || rule.step4 == Some(Step4Submission::Print)) {
             report(
                 &field,
                 "印刷したものを受け付けない（printouts_refused）のに、印刷して提出するルールがあります".into(),

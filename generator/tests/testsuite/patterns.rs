@@ -140,7 +140,7 @@ fn an_explicit_address_a_subject_an_arrival_call_and_changes_of_earlier_contract
 
 #[test]
 fn methods_beyond_email_printouts_fax_and_an_online_form() {
-    let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [持参]\n      to: 契約担当者\n      step4: print\n    - methods: [電子申請]\n      also: [FAX]\n      form:\n        name: えひめ電子申請システム\n        url: https://example.jp/form\n";
+    let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [持参]\n      to: 契約担当者\n      step4: print\n    - methods: [電子申請]\n      also: [FAX]\n      step4: pdf\n      form:\n        name: えひめ電子申請システム\n        url: https://example.jp/form\n";
     let built = Built::new("methods", &orderer("方法町", ONE_TARGET, rules, ""), "2026-11-23");
     let text = built.text("methods");
     has(&text, "「契約保証」は、持参でのご提出となります。「認証キー等のお知らせ」(PDF)を印刷したものをご提出ください。提出先は契約担当者です。");
@@ -190,7 +190,7 @@ fn counted_from_the_call_for_bids_with_a_procurement_type_excluded() {
 
 #[test]
 fn departments_in_scope_and_a_later_start_for_one_kind() {
-    let targets = "  - category: 工事\n    from: 2026-04-01\n    departments: [建設管理部]\n    kind_starts:\n      - kind: 前払金保証\n        from: 2026-10-01\n";
+    let targets = "  - category: 工事\n    from: 2026-04-01\n    counted_from: 契約締結\n    departments: [建設管理部]\n    kind_starts:\n      - kind: 前払金保証\n        from: 2026-10-01\n";
     let yaml = orderer("部局町", targets, EMAIL, "");
     let before = Built::new("dept", &yaml, "2026-06-01");
     let text = before.text("dept");
@@ -219,7 +219,7 @@ fn departments_in_scope_and_a_later_start_for_one_kind() {
 #[test]
 fn a_category_added_later_reads_right_before_and_after_its_date() {
     let targets =
-        "  - category: 工事\n    from: 2024-10-01\n  - category: 建設コンサルタント等業務委託\n    from: 2025-04-01\n";
+        "  - category: 工事\n    from: 2024-10-01\n    counted_from: 契約締結\n  - category: 建設コンサルタント等業務委託\n    from: 2025-04-01\n    counted_from: 契約締結\n";
     let yaml = orderer("追加町", targets, EMAIL, "");
     let before = Built::new("added", &yaml, "2025-01-15");
     has(
@@ -310,4 +310,31 @@ fn bodies_other_than_municipalities_are_named_once() {
     );
     assert_eq!(built.record("ashiya-suidokyoku")["parent"], "芦屋町");
     assert_eq!(built.record("ashiya-suidokyoku")["kind"], "企業局・公営企業");
+}
+
+/// A source that gives a date but not what it is counted from (the contract, the call for
+/// bids), nor how STEP4's PDF is handed over: the page states neither and sends the reader to
+/// the orderer; open data says `null`.
+#[test]
+fn what_no_source_states_is_not_stated() {
+    let rules = "  rules:\n    - methods: [電子メール]\n      to: 契約課\n";
+    let yaml = orderer("未記載町", ONE_TARGET, rules, "");
+    for date in ["2026-03-01", "2026-11-23"] {
+        let built = Built::new("unstated", &yaml, date);
+        let text = built.text("unstated");
+        has(&text, "令和8年(2026年)4月1日以降、未記載町の「工事」が対象となります。");
+        has(
+            &text,
+            "対象となるかどうかを判断する日（契約締結日・入札公告日など）は、未記載町にご確認ください。",
+        );
+        lacks(&text, "と契約する");
+        has(
+            &text,
+            "当該PDFファイル（または印刷したもの）の提出方法は、未記載町にご確認ください",
+        );
+        lacks(&text, "当該PDFファイルを「発注者」へご提出ください");
+        let record = built.record("unstated");
+        assert!(record["targets"][0]["counted_from"].is_null(), "{record}");
+        assert!(record["submission"]["rules"][0]["step4"].is_null(), "{record}");
+    }
 }

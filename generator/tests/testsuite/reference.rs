@@ -59,12 +59,12 @@ fn every_field_and_value_of_the_model_is_in_the_readme() {
     let values = [
         allowed("kind: 市町村", "kind: 町"),
         allowed(
-            "    from: 2026-04-01\n  - category: 測量",
-            "    from: 2026-04-01\n    counted_from: 公告\n  - category: 測量",
+            "    counted_from: 契約締結\n  - category: 測量",
+            "    counted_from: 公告\n  - category: 測量",
         ),
         allowed(
-            "    from: 2026-04-01\n  - category: 測量",
-            "    from: 2026-04-01\n    contracts: 全部\n  - category: 測量",
+            "    counted_from: 契約締結\n  - category: 測量",
+            "    counted_from: 契約締結\n    contracts: 全部\n  - category: 測量",
         ),
         allowed("    - methods: [電子メール]", "    - methods: [伝書鳩]"),
         allowed(
