@@ -84,11 +84,10 @@ pub enum SubmissionMethod {
 }
 
 /// What the contractor hands over from STEP3's screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Step3Submission {
     /// Nothing: the orderer sees the certificate on D-Sure.
-    #[default]
     None,
     /// A printout of the certificate screen.
     Print,

@@ -18,4 +18,6 @@ pub use orderer::{
     Connector, ContractScope, CountedFrom, KindStart, Link, Orderer, OrdererKind, OtherDocuments, Paper, Place,
     QuestionAnswer, SeparateDocument, Source, Submission, SubmissionRule, Target, Timing,
 };
-pub use site::{ApplicationService, Issuer, ManualVideo, SiteConfig, VerificationService, VERIFY_PATH};
+pub use site::{
+    ApplicationService, Issuer, License, ManualVideo, OpenDataTerms, SiteConfig, VerificationService, VERIFY_PATH,
+};

@@ -235,9 +235,10 @@ pub struct SubmissionRule {
     /// Documents still handed over separately, and to whom.
     #[serde(default)]
     pub separately: Vec<SeparateDocument>,
-    /// What the contractor hands over from STEP3's screen.
+    /// What the contractor hands over from STEP3's screen. Absent: the sources do not say (the
+    /// page asks for nothing from STEP3 then, as the flyers do where nothing is printed).
     #[serde(default)]
-    pub step3: Step3Submission,
+    pub step3: Option<Step3Submission>,
     /// How STEP4's 「認証キー等のお知らせ」 is handed over. Absent: the sources do not say, and
     /// the page tells the reader to ask.
     #[serde(default)]

@@ -14,6 +14,24 @@ pub struct SiteConfig {
     pub application_service: ApplicationService,
     pub verification_service: VerificationService,
     pub manual_video: ManualVideo,
+    /// What `municipalities.json` says of itself.
+    pub open_data: OpenDataTerms,
+}
+
+/// The terms of the open data: its title and the licence the site's owner publishes it under.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDataTerms {
+    pub title: String,
+    pub license: License,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    /// As the licence names itself: 「クリエイティブ・コモンズ 表示 4.0 国際」.
+    pub name: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

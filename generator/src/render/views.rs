@@ -173,7 +173,7 @@ pub fn step_views(rules: &[RuleView<'_>]) -> (StepView, StepView) {
     };
     let mut step4 = step3.clone();
     for rule in rules {
-        if rule.rule.step3 == Step3Submission::Print {
+        if rule.rule.step3 == Some(Step3Submission::Print) {
             step3.print_kinds.extend(&rule.kinds);
         }
         match rule.rule.step4 {

@@ -37,7 +37,8 @@ impl Built {
         let all: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(self.scratch.path("public/municipalities.json")).unwrap())
                 .unwrap();
-        all.as_array()
+        all["orderers"]
+            .as_array()
             .unwrap()
             .iter()
             .find(|r| r["slug"] == slug)
@@ -107,8 +108,11 @@ fn a_destination_per_guarantee_kind() {
         "「契約保証」は、電子メールでのご提出となります。提出先は財政課契約管財係です。",
     );
     let record = built.record("per-kind");
-    assert_eq!(record["submission_rules"][1]["kinds"], serde_json::json!(["契約保証"]));
-    assert_eq!(record["submission_rules"][1]["to"], "財政課契約管財係");
+    assert_eq!(
+        record["submission"]["rules"][1]["guarantee_kinds"],
+        serde_json::json!(["契約保証"])
+    );
+    assert_eq!(record["submission"]["rules"][1]["to"], "財政課契約管財係");
 }
 
 #[test]
@@ -135,7 +139,7 @@ fn an_explicit_address_a_subject_an_arrival_call_and_changes_of_earlier_contract
         record["targets"][1]["guarantee_kinds"],
         serde_json::json!(["契約保証", "前払金保証"])
     );
-    assert_eq!(record["submission_rules"][0]["arrival_call"], true);
+    assert_eq!(record["submission"]["rules"][0]["arrival_call"], true);
 }
 
 #[test]
@@ -157,7 +161,7 @@ fn methods_beyond_email_printouts_fax_and_an_online_form() {
         "「前払金保証」「中間前払金保証」は当該PDFファイルを、「契約保証」は印刷したものを「発注者」へご提出ください",
     );
     assert_eq!(
-        built.record("methods")["submission_rules"][1]["methods"],
+        built.record("methods")["submission"]["rules"][1]["methods"],
         serde_json::json!(["電子申請"])
     );
 }
