@@ -23,9 +23,15 @@ pub struct Orderer {
     /// The body an enterprise bureau belongs to (下関市 for 下関市上下水道局).
     #[serde(default)]
     pub parent: Option<String>,
-    /// 全国地方公共団体コード, where the orderer has one of its own.
+    /// 全国地方公共団体コード. A 市町村's or 都道府県's comes from the national list (a code
+    /// written here must be the list's); another body writes its own, or none.
     #[serde(default)]
     pub code: Option<LocalGovCode>,
+    /// The reading in katakana, from the national list (市町村 and 都道府県 only).
+    #[serde(skip_deserializing)]
+    pub reading: Option<String>,
+    #[serde(skip_deserializing)]
+    pub prefecture_reading: Option<String>,
     /// The orderer's own page about 電子保証, linked from its page here.
     #[serde(default)]
     pub website: Option<String>,

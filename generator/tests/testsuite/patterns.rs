@@ -61,7 +61,7 @@ fn lacks(text: &str, unexpected: &str) {
 #[test]
 fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
     let yaml = orderer(
-        "紙期限町",
+        "粕屋町",
         ONE_TARGET,
         EMAIL,
         "paper:\n  accepted: true\n  until: 2027-03-31\nprintouts_refused: true\n",
@@ -84,10 +84,10 @@ fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
     );
     has(
         &after.feed(),
-        "<title>福岡県紙期限町で書面の保証証書の受付が終了しました</title>",
+        "<title>福岡県粕屋町で書面の保証証書の受付が終了しました</title>",
     );
 
-    let open_ended = orderer("紙継続町", ONE_TARGET, EMAIL, "paper:\n  accepted: true\n");
+    let open_ended = orderer("大刀洗町", ONE_TARGET, EMAIL, "paper:\n  accepted: true\n");
     has(
         &Built::new("paper-on", &open_ended, "2026-11-23").text("paper-on"),
         "従来どおり書面の保証証書も提出できます。",
@@ -97,7 +97,7 @@ fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
 #[test]
 fn a_destination_per_guarantee_kind() {
     let rules = "  rules:\n    - guarantee_kinds: [前払金保証, 中間前払金保証]\n      methods: [電子メール]\n      to: 工事担当課\n    - guarantee_kinds: [契約保証]\n      methods: [電子メール]\n      to: 財政課契約管財係\n";
-    let built = Built::new("per-kind", &orderer("種類別町", ONE_TARGET, rules, ""), "2026-11-23");
+    let built = Built::new("per-kind", &orderer("久山町", ONE_TARGET, rules, ""), "2026-11-23");
     let text = built.text("per-kind");
     has(
         &text,
@@ -119,7 +119,7 @@ fn a_destination_per_guarantee_kind() {
 fn an_explicit_address_a_subject_an_arrival_call_and_changes_of_earlier_contracts_excluded() {
     let targets = "  - category: 建設工事\n    from: 2026-01-01\n    contracts: 開始前の契約の変更契約を除く\n  - category: 建設工事関連業務\n    from: 2026-01-01\n    contracts: 開始前の契約の変更契約を除く\n    guarantee_kinds: [契約保証, 前払金保証]\n";
     let rules = "  rules:\n    - methods: [電子メール]\n      email: hoshou@city.example.jp\n      subject: 「工事番号_受注者名(保証名称)」\n      arrival_call: true\n      separately:\n        - document: 請負代金一部前払金請求書\n";
-    let built = Built::new("address", &orderer("宛先町", targets, rules, ""), "2026-11-23");
+    let built = Built::new("address", &orderer("水巻町", targets, rules, ""), "2026-11-23");
     let text = built.text("address");
     has(&text, "送付先のメールアドレスは hoshou@city.example.jp です。");
     has(&text, "メールの件名は「工事番号_受注者名(保証名称)」としてください。");
@@ -145,7 +145,7 @@ fn an_explicit_address_a_subject_an_arrival_call_and_changes_of_earlier_contract
 #[test]
 fn methods_beyond_email_printouts_fax_and_an_online_form() {
     let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [持参]\n      to: 契約担当者\n      step4: print\n    - methods: [電子申請]\n      also: [FAX]\n      step4: pdf\n      form:\n        name: えひめ電子申請システム\n        url: https://example.jp/form\n";
-    let built = Built::new("methods", &orderer("方法町", ONE_TARGET, rules, ""), "2026-11-23");
+    let built = Built::new("methods", &orderer("篠栗町", ONE_TARGET, rules, ""), "2026-11-23");
     let text = built.text("methods");
     has(&text, "「契約保証」は、持参でのご提出となります。「認証キー等のお知らせ」(PDF)を印刷したものをご提出ください。提出先は契約担当者です。");
     has(
@@ -169,7 +169,7 @@ fn methods_beyond_email_printouts_fax_and_an_online_form() {
 #[test]
 fn when_each_document_is_submitted() {
     let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [電子メール]\n      to: 契約課\n      timing: 契約書と併せて\n    - methods: [電子メール]\n      to: 事業担当課\n      timing: 前払金請求書と併せて\n";
-    let text = Built::new("timing", &orderer("時期町", ONE_TARGET, rules, ""), "2026-11-23").text("timing");
+    let text = Built::new("timing", &orderer("須恵町", ONE_TARGET, rules, ""), "2026-11-23").text("timing");
     has(
         &text,
         "「契約保証」は、電子メールでのご提出となります。契約書と併せてご提出ください。",
@@ -184,10 +184,10 @@ fn when_each_document_is_submitted() {
 fn counted_from_the_call_for_bids_with_a_procurement_type_excluded() {
     let targets =
         "  - category: 工事\n    from: 2024-04-01\n    counted_from: 入札公告・指名通知\n    excluded: [随意契約]\n";
-    let built = Built::new("bids", &orderer("公告町", targets, EMAIL, ""), "2026-11-23");
+    let built = Built::new("bids", &orderer("遠賀町", targets, EMAIL, ""), "2026-11-23");
     has(
         &built.text("bids"),
-        "令和6年(2024年)4月1日以降に、公告町が入札公告又は指名通知を行う「工事」が対象となります。ただし、随意契約による契約は対象外です。",
+        "令和6年(2024年)4月1日以降に、遠賀町が入札公告又は指名通知を行う「工事」が対象となります。ただし、随意契約による契約は対象外です。",
     );
     assert_eq!(built.record("bids")["targets"][0]["counted_from"], "入札公告・指名通知");
 }
@@ -195,12 +195,12 @@ fn counted_from_the_call_for_bids_with_a_procurement_type_excluded() {
 #[test]
 fn departments_in_scope_and_a_later_start_for_one_kind() {
     let targets = "  - category: 工事\n    from: 2026-04-01\n    counted_from: 契約締結\n    departments: [建設管理部]\n    kind_starts:\n      - kind: 前払金保証\n        from: 2026-10-01\n";
-    let yaml = orderer("部局町", targets, EMAIL, "");
+    let yaml = orderer("広川町", targets, EMAIL, "");
     let before = Built::new("dept", &yaml, "2026-06-01");
     let text = before.text("dept");
     has(
         &text,
-        "令和8年(2026年)4月1日以降に、部局町と契約する「工事」（建設管理部が発注する案件に限ります）が対象となります。",
+        "令和8年(2026年)4月1日以降に、広川町と契約する「工事」（建設管理部が発注する案件に限ります）が対象となります。",
     );
     has(
         &text,
@@ -210,12 +210,12 @@ fn departments_in_scope_and_a_later_start_for_one_kind() {
     let after = Built::new("dept", &yaml, "2026-10-01");
     has(
         &after.feed(),
-        "<title>福岡県部局町の「工事」で「前払金保証」も電子保証の対象になりました</title>",
+        "<title>福岡県広川町の「工事」で「前払金保証」も電子保証の対象になりました</title>",
     );
     let procedure =
         "  - category: 建設工事\n    from: 2025-04-01\n    counted_from: 発注手続き\n    departments: [契約課]\n";
     has(
-        &Built::new("proc", &orderer("手続町", procedure, EMAIL, ""), "2026-11-23").text("proc"),
+        &Built::new("proc", &orderer("宇美町", procedure, EMAIL, ""), "2026-11-23").text("proc"),
         "令和7年(2025年)4月1日以降に、契約課が発注手続きを行う「建設工事」が対象となります。",
     );
 }
@@ -224,27 +224,27 @@ fn departments_in_scope_and_a_later_start_for_one_kind() {
 fn a_category_added_later_reads_right_before_and_after_its_date() {
     let targets =
         "  - category: 工事\n    from: 2024-10-01\n    counted_from: 契約締結\n  - category: 建設コンサルタント等業務委託\n    from: 2025-04-01\n    counted_from: 契約締結\n";
-    let yaml = orderer("追加町", targets, EMAIL, "");
+    let yaml = orderer("大木町", targets, EMAIL, "");
     let before = Built::new("added", &yaml, "2025-01-15");
     has(
         &before.feed(),
-        "<title>福岡県追加町で電子保証の運用を開始しました</title>",
+        "<title>福岡県大木町で電子保証の運用を開始しました</title>",
     );
     lacks(&before.feed(), "も電子保証の対象になりました");
     let after = Built::new("added", &yaml, "2025-04-01");
     has(
         &after.feed(),
-        "<title>福岡県追加町で「建設コンサルタント等業務委託」も電子保証の対象になりました</title>",
+        "<title>福岡県大木町で「建設コンサルタント等業務委託」も電子保証の対象になりました</title>",
     );
     has(
         &after.text("added"),
-        "令和6年(2024年)10月1日以降に、追加町と契約する「工事」及び令和7年(2025年)4月1日以降に、追加町と契約する「建設コンサルタント等業務委託」が対象となります。",
+        "令和6年(2024年)10月1日以降に、大木町と契約する「工事」及び令和7年(2025年)4月1日以降に、大木町と契約する「建設コンサルタント等業務委託」が対象となります。",
     );
 }
 
 #[test]
 fn the_tense_follows_the_build_date() {
-    let yaml = orderer("時制町", ONE_TARGET, EMAIL, "");
+    let yaml = orderer("志免町", ONE_TARGET, EMAIL, "");
     let before = Built::new("tense", &yaml, "2026-03-31");
     let text = before.text("tense");
     has(
@@ -253,7 +253,7 @@ fn the_tense_follows_the_build_date() {
     );
     has(&text, "運用開始予定");
     lacks(&text, "可能となりました");
-    lacks(&before.feed(), "時制町");
+    lacks(&before.feed(), "志免町");
     assert_eq!(before.record("tense")["started"], false);
     let after = Built::new("tense", &yaml, "2026-04-01");
     let text = after.text("tense");
@@ -263,7 +263,7 @@ fn the_tense_follows_the_build_date() {
     );
     has(
         &after.feed(),
-        "<title>福岡県時制町で電子保証の運用を開始しました</title>",
+        "<title>福岡県志免町で電子保証の運用を開始しました</title>",
     );
     assert_eq!(after.record("tense")["started"], true);
 }
@@ -271,7 +271,7 @@ fn the_tense_follows_the_build_date() {
 #[test]
 fn unknown_rules_send_the_reader_to_the_orderer_and_provenance_replaces_the_build_date() {
     let yaml = orderer(
-        "不明町",
+        "岡垣町",
         ONE_TARGET,
         "  ask:\n    name: 総務課契約係\n    phone: 0940-00-0000\n",
         "website: https://example.jp/town\n",
@@ -281,7 +281,7 @@ fn unknown_rules_send_the_reader_to_the_orderer_and_provenance_replaces_the_buil
     has(&text, "提出方法は、総務課契約係（電話 0940-00-0000）にご確認ください。");
     has(
         &text,
-        "当該PDFファイル（または印刷したもの）の提出方法は、不明町にご確認ください",
+        "当該PDFファイル（または印刷したもの）の提出方法は、岡垣町にご確認ください",
     );
     let html = built.html("unknown");
     has(
@@ -289,7 +289,7 @@ fn unknown_rules_send_the_reader_to_the_orderer_and_provenance_replaces_the_buil
         "に基づき、<time datetime=\"2026-11-01\">令和8年(2026年)11月1日</time>に確認した内容です。",
     );
     has(&html, "<a href=\"https://example.jp/denshi\">テスト用の出典</a>");
-    has(&html, "<a href=\"https://example.jp/town\">不明町のページ</a>");
+    has(&html, "<a href=\"https://example.jp/town\">岡垣町のページ</a>");
     lacks(&html, "現在のもの");
     assert_eq!(
         built.record("unknown")["sources"][0]["url"],
@@ -322,19 +322,19 @@ fn bodies_other_than_municipalities_are_named_once() {
 #[test]
 fn what_no_source_states_is_not_stated() {
     let rules = "  rules:\n    - methods: [電子メール]\n      to: 契約課\n";
-    let yaml = orderer("未記載町", ONE_TARGET, rules, "");
+    let yaml = orderer("新宮町", ONE_TARGET, rules, "");
     for date in ["2026-03-01", "2026-11-23"] {
         let built = Built::new("unstated", &yaml, date);
         let text = built.text("unstated");
-        has(&text, "令和8年(2026年)4月1日以降、未記載町の「工事」が対象となります。");
+        has(&text, "令和8年(2026年)4月1日以降、新宮町の「工事」が対象となります。");
         has(
             &text,
-            "対象となるかどうかを判断する日（契約締結日・入札公告日など）は、未記載町にご確認ください。",
+            "対象となるかどうかを判断する日（契約締結日・入札公告日など）は、新宮町にご確認ください。",
         );
         lacks(&text, "と契約する");
         has(
             &text,
-            "当該PDFファイル（または印刷したもの）の提出方法は、未記載町にご確認ください",
+            "当該PDFファイル（または印刷したもの）の提出方法は、新宮町にご確認ください",
         );
         lacks(&text, "当該PDFファイルを「発注者」へご提出ください");
         let record = built.record("unstated");
