@@ -10,7 +10,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::content::validate::{self, Problem};
-use crate::content::{lint_glossary, GlossaryEntry, LocalGovernments, Orderer, SiteConfig, LOCAL_GOVERNMENTS_PATH};
+use crate::content::{
+    lint_glossary, GlossaryEntry, Issuer, LocalGovernments, Orderer, SiteConfig, LOCAL_GOVERNMENTS_PATH,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::read;
 use crate::yaml;
@@ -113,7 +115,14 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
     // the errors come out in the same order on every run.
     let loaded: Vec<(Option<LoadedOrderer>, Diagnostics)> = orderer_files
         .into_par_iter()
-        .map(|path| load_orderer(path, &glossary, local_governments.as_ref()))
+        .map(|path| {
+            load_orderer(
+                path,
+                &glossary,
+                local_governments.as_ref(),
+                site.as_ref().map(|s| &s.issuer),
+            )
+        })
         .collect();
     let mut orderers = Vec::with_capacity(loaded.len());
     for (orderer, found) in loaded {
@@ -164,6 +173,7 @@ fn load_orderer(
     path: PathBuf,
     glossary: &[GlossaryEntry],
     local_governments: Option<&LocalGovernments>,
+    issuer: Option<&Issuer>,
 ) -> (Option<LoadedOrderer>, Diagnostics) {
     let mut errors = Diagnostics::default();
     let source = match read::text(&path) {
@@ -179,6 +189,7 @@ fn load_orderer(
             orderer.slug = stem(&path);
             let mut problems = local_governments.map_or_else(Vec::new, |list| orderer.resolve_code(list));
             problems.extend(orderer.validate());
+            problems.extend(issuer.map_or_else(Vec::new, |issuer| orderer.guarantor_problems(issuer)));
             errors.extend(diagnose(&path, &source, problems));
             (Some(LoadedOrderer { path, orderer }), errors)
         }

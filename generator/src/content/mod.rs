@@ -5,6 +5,8 @@
 mod code;
 mod date;
 mod glossary;
+mod guarantors;
+mod hosts;
 mod kinds;
 mod local_governments;
 mod orderer;

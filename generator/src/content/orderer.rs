@@ -60,6 +60,11 @@ pub struct Orderer {
     /// Questions only this orderer's page answers, after the shared ones.
     #[serde(default)]
     pub extra_qa: Vec<QuestionAnswer>,
+    /// The 保証事業会社 whose electronic certificates the sources say the orderer accepts,
+    /// exactly as worded (「西日本建設業保証株式会社等」, 「保証事業会社」). Absent: not stated.
+    /// A list that names only other companies is an error for this site's issuer.
+    #[serde(default)]
+    pub guarantors: Option<Vec<String>>,
     /// The surety company's office the orderer's announcement names for questions about the
     /// procedure (e.g. 広島支店 with its telephone); the company's site otherwise.
     #[serde(default)]

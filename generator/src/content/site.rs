@@ -40,6 +40,10 @@ pub struct Issuer {
     pub name: String,
     /// How the flyers refer to the issuer (当社).
     pub short_name: String,
+    /// Other ways orderers' pages write the company's name (西日本建設業保証(株)): a
+    /// `guarantors` entry containing the name or one of these names the issuer.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// The company's web site: the contact every page gives.
     pub url: String,
     /// A telephone number for enquiries, only when a cited source gives it.

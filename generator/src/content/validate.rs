@@ -153,6 +153,8 @@ impl Orderer {
                     format!("「{url}」は URL ではありません"),
                     "https:// で始まる URL を書いてください",
                 );
+            } else if let Some((message, hint)) = super::hosts::copy_of_a_page(url) {
+                report(&field, message, &hint);
             }
         }
         if o.targets.is_empty() {

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::util::{main_text, without_break_marks, Scratch, FLYERS};
+use crate::util::{copy_dir, fixtures, main_text, without_break_marks, Scratch, FLYERS};
 
 /// A minimal orderer; `extra` is appended (top-level keys) and `rules` replaces the rules.
 fn orderer(name: &str, targets: &str, rules: &str, extra: &str) -> String {
@@ -341,4 +341,77 @@ fn what_no_source_states_is_not_stated() {
         assert!(record["targets"][0]["counted_from"].is_null(), "{record}");
         assert!(record["submission"]["rules"][0]["step4"].is_null(), "{record}");
     }
+}
+
+/// The 保証事業会社 a source names, as worded: all three, 「…等」, the generic word. Each builds
+/// and is said on the page; open data gives the list as written. Absent: nothing is said.
+#[test]
+fn the_guarantors_a_source_names_are_said_as_worded() {
+    let lists = [
+        (
+            "[西日本建設業保証株式会社, 東日本建設業保証株式会社, 北海道建設業信用保証株式会社]",
+            "西日本建設業保証株式会社、東日本建設業保証株式会社、北海道建設業信用保証株式会社の保証が対象です。",
+        ),
+        (
+            "[西日本建設業保証株式会社等]",
+            "西日本建設業保証株式会社等の保証が対象です。",
+        ),
+        ("[保証事業会社]", "保証事業会社の保証が対象です。"),
+        (
+            "[東日本建設業保証株式会社など]",
+            "東日本建設業保証株式会社などの保証が対象です。",
+        ),
+    ];
+    for (list, sentence) in lists {
+        let yaml = orderer("岡垣町", ONE_TARGET, EMAIL, &format!("guarantors: {list}\n"));
+        for date in ["2026-03-01", "2026-11-23"] {
+            let built = Built::new("guarantors", &yaml, date);
+            has(&built.text("guarantors"), sentence);
+            assert!(built.record("guarantors")["guarantors"].is_array());
+        }
+    }
+    let unstated = Built::new("none", &orderer("遠賀町", ONE_TARGET, EMAIL, ""), "2026-11-23");
+    lacks(&unstated.text("none"), "の保証が対象です。");
+    assert!(unstated.record("none")["guarantors"].is_null());
+}
+
+/// Another company's site: its name and online service come from `site.yaml` alone; the same
+/// generator and templates build it and no page names the flyers' issuer.
+#[test]
+fn a_site_of_another_issuer_builds_with_its_own_names() {
+    let scratch = Scratch::of(FLYERS);
+    for slug in ["ashiya-machi", "saiki-shi"] {
+        fs::remove_file(scratch.path(&format!("content/municipalities/{slug}.yaml"))).unwrap();
+    }
+    copy_dir(&fixtures().join("sites/other-issuer"), &scratch.path("content"));
+    fs::remove_file(scratch.path("content/README.md")).unwrap();
+    for date in ["2026-03-01", "2026-11-23"] {
+        generator::build(&scratch.options(date)).unwrap_or_else(|e| panic!("{e}"));
+        let page = main_text(&without_break_marks(
+            &fs::read_to_string(scratch.path("public/okagaki-machi/index.html")).unwrap(),
+        ));
+        has(&page, "架空建設業保証株式会社の保証が対象です。");
+        has(&page, "テスト保証ネット");
+        for file in [
+            "okagaki-machi/index.html",
+            "index.html",
+            "feed.xml",
+            "municipalities.json",
+        ] {
+            let text = fs::read_to_string(scratch.path(&format!("public/{file}"))).unwrap();
+            lacks(&text, "西日本建設業保証");
+            lacks(&text, "e-Net保証");
+        }
+    }
+    // The same orderer on the flyers' issuer's site names only another company: refused.
+    let flyers = Scratch::of(FLYERS);
+    copy_dir(
+        &fixtures().join("sites/other-issuer/municipalities"),
+        &flyers.path("content/municipalities"),
+    );
+    let (_, errors) = flyers.check_errors();
+    has(
+        &errors,
+        "guarantors（架空建設業保証株式会社）に西日本建設業保証株式会社がありません",
+    );
 }

@@ -1,4 +1,4 @@
-//! README's field reference is kept in step with the model: every field the parser accepts and
+//! README's field reference (with the editors' notes in `docs/editors/`) is kept in step with the model: every field the parser accepts and
 //! every value of every enumeration is named there. The lists come from the parser itself (the
 //! hint of an unknown field or value lists what is allowed), so a new field cannot go
 //! undocumented.
@@ -24,7 +24,16 @@ fn allowed(from: &str, probe: &str) -> Vec<String> {
 
 #[test]
 fn every_field_and_value_of_the_model_is_in_the_readme() {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    // The reference is README's, and the editors' notes in docs/editors/ (the patterns' worked
+    // examples among them).
+    let mut readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    if let Ok(entries) = std::fs::read_dir(repo_root().join("docs/editors")) {
+        let mut notes: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        notes.sort();
+        for note in notes.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+            readme.push_str(&std::fs::read_to_string(note).unwrap());
+        }
+    }
     let fields = [
         (
             "",
