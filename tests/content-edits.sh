@@ -39,8 +39,17 @@ print("reconfirmed", len(files), new)
 # own, so the copy leaves its original's out.
 original = next(f for f in files if re.search(r"^kind: 市町村$", open(os.path.join(folder, f), encoding="utf-8").read(), flags=re.M))
 text = open(os.path.join(folder, original), encoding="utf-8").read()
-text = re.sub(r"^name: (.+)$", r"name: \1新", text, count=1, flags=re.M)
+# A real body of the same prefecture that no file names yet: a 市町村's name must be in the
+# national code list (content/data/local-governments.csv), its code and reading come from it.
+prefecture = re.search(r"^prefecture: (.+)$", text, flags=re.M).group(1)
+taken = {re.search(r"^name: (.+)$", open(os.path.join(folder, f), encoding="utf-8").read(), flags=re.M).group(1) for f in files}
+import csv
+with open(os.path.join(folder, "..", "data", "local-governments.csv"), encoding="utf-8") as list_file:
+    name = next(row["name"] for row in csv.DictReader(list_file)
+                if row["prefecture"] == prefecture and row["name"] != prefecture and row["name"] not in taken)
+text = re.sub(r"^name: (.+)$", f"name: {name}", text, count=1, flags=re.M)
 text = re.sub(r"^code: .*\n", "", text, count=1, flags=re.M)
+text = re.sub(r"^district: .*\n", "", text, count=1, flags=re.M)
 added = original.replace(".yaml", "-copy.yaml")
 open(os.path.join(folder, added), "w", encoding="utf-8").write(text)
 print("added", added[:-5])

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::content::validate::{self, Problem};
-use crate::content::{lint_glossary, GlossaryEntry, Orderer, SiteConfig};
+use crate::content::{
+    lint_glossary, GlossaryEntry, Issuer, LocalGovernments, Orderer, SiteConfig, LOCAL_GOVERNMENTS_PATH,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::read;
 use crate::yaml;
@@ -34,6 +36,8 @@ pub struct Content {
     pub orderers: Arc<Vec<Orderer>>,
     /// `glossary.yaml`, which templates are linted against too.
     pub glossary: Vec<GlossaryEntry>,
+    /// The national code list, for an orderer's file read again on its own (the preview).
+    pub local_governments: Option<LocalGovernments>,
 }
 
 pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
@@ -100,6 +104,8 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
         );
     }
 
+    let local_governments = load_local_governments(dir, &mut errors);
+
     let orderer_files = files_with_extension(&dir.join("municipalities"), "yaml", &mut errors);
     if orderer_files.is_empty() {
         errors.push(
@@ -111,7 +117,14 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
     // the errors come out in the same order on every run.
     let loaded: Vec<(Option<LoadedOrderer>, Diagnostics)> = orderer_files
         .into_par_iter()
-        .map(|path| load_orderer(path, &glossary))
+        .map(|path| {
+            load_orderer(
+                path,
+                &glossary,
+                local_governments.as_ref(),
+                site.as_ref().map(|s| &s.issuer),
+            )
+        })
         .collect();
     let mut orderers = Vec::with_capacity(loaded.len());
     for (orderer, found) in loaded {
@@ -134,6 +147,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
             sections,
             orderers: Arc::new(orderers),
             glossary,
+            local_governments,
         }),
         None => Err(errors),
     }
@@ -158,9 +172,15 @@ pub fn duplicate_errors(files: &[(&Path, &Orderer)]) -> Vec<Diagnostic> {
 }
 
 /// One orderer's file read, linted, parsed and validated on its own (the preview, after an
-/// edit of that file); rules across files are [`duplicate_errors`]'s.
-pub fn load_orderer_file(path: &Path, glossary: &[GlossaryEntry]) -> Result<Orderer, Diagnostics> {
-    match load_orderer(path.to_path_buf(), glossary) {
+/// edit of that file; `generator new`, on the file it wrote); rules across files are
+/// [`duplicate_errors`]'s.
+pub fn load_orderer_file(
+    path: &Path,
+    glossary: &[GlossaryEntry],
+    local_governments: Option<&LocalGovernments>,
+    issuer: Option<&Issuer>,
+) -> Result<Orderer, Diagnostics> {
+    match load_orderer(path.to_path_buf(), glossary, local_governments, issuer) {
         (Some(loaded), errors) => errors.into_result(loaded.orderer),
         (None, errors) => Err(errors),
     }
@@ -174,7 +194,12 @@ struct LoadedOrderer {
 
 /// Reads, lints, parses and validates one orderer's file; the source is dropped here, so a
 /// large site is not held in memory twice.
-fn load_orderer(path: PathBuf, glossary: &[GlossaryEntry]) -> (Option<LoadedOrderer>, Diagnostics) {
+fn load_orderer(
+    path: PathBuf,
+    glossary: &[GlossaryEntry],
+    local_governments: Option<&LocalGovernments>,
+    issuer: Option<&Issuer>,
+) -> (Option<LoadedOrderer>, Diagnostics) {
     let mut errors = Diagnostics::default();
     let source = match read::text(&path) {
         Ok(source) => source,
@@ -187,7 +212,10 @@ fn load_orderer(path: PathBuf, glossary: &[GlossaryEntry]) -> (Option<LoadedOrde
     match yaml::parse::<Orderer>(&path, &source) {
         Ok(mut orderer) => {
             orderer.slug = stem(&path);
-            errors.extend(diagnose(&path, &source, orderer.validate()));
+            let mut problems = local_governments.map_or_else(Vec::new, |list| orderer.resolve_code(list));
+            problems.extend(orderer.validate());
+            problems.extend(issuer.map_or_else(Vec::new, |issuer| orderer.guarantor_problems(issuer)));
+            errors.extend(diagnose(&path, &source, problems));
             (Some(LoadedOrderer { path, orderer }), errors)
         }
         Err(e) => {
@@ -195,6 +223,31 @@ fn load_orderer(path: PathBuf, glossary: &[GlossaryEntry]) -> (Option<LoadedOrde
             (None, errors)
         }
     }
+}
+
+/// The national code list. A missing or broken list is one error here; the orderers are then
+/// not matched against it (each would be an error of its own, saying the same).
+/// The national code list under `dir` (a `content/` folder), or its error.
+pub fn load_local_governments(dir: &Path, errors: &mut Diagnostics) -> Option<LocalGovernments> {
+    let path = dir.join(LOCAL_GOVERNMENTS_PATH);
+    let text = match read::text(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            errors.push(e.hint(format!(
+                "全国地方公共団体コードの一覧（{LOCAL_GOVERNMENTS_PATH}）が必要です。content/data/refresh-local-governments.py で作れます"
+            )));
+            return None;
+        }
+    };
+    LocalGovernments::parse(&text)
+        .map_err(|(line, message)| {
+            errors.push(
+                Diagnostic::new(&path, format!("全国地方公共団体コードの一覧が読めません: {message}"))
+                    .at(Some((line, 1)))
+                    .hint("content/data/refresh-local-governments.py で作り直してください"),
+            );
+        })
+        .ok()
 }
 
 /// Each rule's problem as a diagnostic at the line of its field in `source`.

@@ -216,7 +216,12 @@ impl Preview {
                 removed.insert(slug);
                 continue;
             }
-            match load_orderer_file(file, &self.content.glossary) {
+            match load_orderer_file(
+                file,
+                &self.content.glossary,
+                self.content.local_governments.as_ref(),
+                Some(&self.content.site.issuer),
+            ) {
                 Ok(mut orderer) => {
                     orderer.slug = slug;
                     replaced.push(orderer);

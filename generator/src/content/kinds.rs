@@ -84,22 +84,20 @@ pub enum SubmissionMethod {
 }
 
 /// What the contractor hands over from STEP3's screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Step3Submission {
     /// Nothing: the orderer sees the certificate on D-Sure.
-    #[default]
     None,
     /// A printout of the certificate screen.
     Print,
 }
 
 /// How the contractor hands over STEP4's 「認証キー等のお知らせ」.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Step4Submission {
     /// The PDF file itself.
-    #[default]
     Pdf,
     /// A printout of the PDF.
     Print,

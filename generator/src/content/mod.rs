@@ -5,7 +5,10 @@
 mod code;
 mod date;
 mod glossary;
+mod guarantors;
+mod hosts;
 mod kinds;
+mod local_governments;
 mod orderer;
 mod site;
 pub mod validate;
@@ -14,8 +17,11 @@ pub use code::{prefecture_name, prefecture_number, LocalGovCode};
 pub use date::Date;
 pub use glossary::{lint as lint_glossary, GlossaryEntry};
 pub use kinds::{GuaranteeKind, Step3Submission, Step4Submission, SubmissionMethod};
+pub use local_governments::{LocalGovernment, LocalGovernments, LIST_PATH as LOCAL_GOVERNMENTS_PATH};
 pub use orderer::{
     Connector, ContractScope, CountedFrom, KindStart, Link, Orderer, OrdererKind, OtherDocuments, Paper, Place,
     QuestionAnswer, SeparateDocument, Source, Submission, SubmissionRule, Target, Timing,
 };
-pub use site::{ApplicationService, Issuer, ManualVideo, ServiceContact, SiteConfig, VerificationService};
+pub use site::{
+    ApplicationService, Issuer, License, ManualVideo, OpenDataTerms, ServiceContact, SiteConfig, VerificationService,
+};

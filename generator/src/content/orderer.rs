@@ -23,9 +23,15 @@ pub struct Orderer {
     /// The body an enterprise bureau belongs to (下関市 for 下関市上下水道局).
     #[serde(default)]
     pub parent: Option<String>,
-    /// 全国地方公共団体コード, where the orderer has one of its own.
+    /// 全国地方公共団体コード. A 市町村's or 都道府県's comes from the national list (a code
+    /// written here must be the list's); another body writes its own, or none.
     #[serde(default)]
     pub code: Option<LocalGovCode>,
+    /// The reading in katakana, from the national list (市町村 and 都道府県 only).
+    #[serde(skip_deserializing)]
+    pub reading: Option<String>,
+    #[serde(skip_deserializing)]
+    pub prefecture_reading: Option<String>,
     /// The orderer's own page about 電子保証, linked from its page here.
     #[serde(default)]
     pub website: Option<String>,
@@ -54,6 +60,11 @@ pub struct Orderer {
     /// Questions only this orderer's page answers, after the shared ones.
     #[serde(default)]
     pub extra_qa: Vec<QuestionAnswer>,
+    /// The 保証事業会社 whose electronic certificates the sources say the orderer accepts,
+    /// exactly as worded (「西日本建設業保証株式会社等」, 「保証事業会社」). Absent: not stated.
+    /// A list that names only other companies is an error for this site's issuer.
+    #[serde(default)]
+    pub guarantors: Option<Vec<String>>,
     /// The surety company's office the orderer's announcement names for questions about the
     /// procedure (e.g. 広島支店 with its telephone); the company's site otherwise.
     #[serde(default)]
@@ -124,9 +135,10 @@ pub struct Target {
     /// e.g. 工事, 建設コンサルタント等業務
     pub category: String,
     pub from: Date,
-    /// What `from` is compared with: the contract, or the call for bids.
+    /// What `from` is compared with: the contract, the call for bids, the procurement.
+    /// Absent: the sources do not say, and neither does the page.
     #[serde(default)]
-    pub counted_from: CountedFrom,
+    pub counted_from: Option<CountedFrom>,
     /// Which contracts from that date; absent: the sources do not narrow it.
     #[serde(default)]
     pub contracts: Option<ContractScope>,
@@ -144,10 +156,9 @@ pub struct Target {
     pub kind_starts: Vec<KindStart>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CountedFrom {
     /// Contracts concluded on or after the date.
-    #[default]
     #[serde(rename = "契約締結")]
     Contract,
     /// Procurements announced (入札公告) or nominated (指名通知) on or after the date.
@@ -235,12 +246,14 @@ pub struct SubmissionRule {
     /// Documents still handed over separately, and to whom.
     #[serde(default)]
     pub separately: Vec<SeparateDocument>,
-    /// What the contractor hands over from STEP3's screen.
+    /// What the contractor hands over from STEP3's screen. Absent: the sources do not say (the
+    /// page asks for nothing from STEP3 then, as the flyers do where nothing is printed).
     #[serde(default)]
-    pub step3: Step3Submission,
-    /// How STEP4's 「認証キー等のお知らせ」 is handed over.
+    pub step3: Option<Step3Submission>,
+    /// How STEP4's 「認証キー等のお知らせ」 is handed over. Absent: the sources do not say, and
+    /// the page tells the reader to ask.
     #[serde(default)]
-    pub step4: Step4Submission,
+    pub step4: Option<Step4Submission>,
 }
 
 /// When the 認証キー is submitted.

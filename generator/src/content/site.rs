@@ -14,6 +14,24 @@ pub struct SiteConfig {
     pub application_service: ApplicationService,
     pub verification_service: VerificationService,
     pub manual_video: ManualVideo,
+    /// What `municipalities.json` says of itself.
+    pub open_data: OpenDataTerms,
+}
+
+/// The terms of the open data: its title and the licence the site's owner publishes it under.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDataTerms {
+    pub title: String,
+    pub license: License,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    /// As the licence names itself: 「クリエイティブ・コモンズ 表示 4.0 国際」.
+    pub name: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -22,6 +40,10 @@ pub struct Issuer {
     pub name: String,
     /// How the flyers refer to the issuer (当社).
     pub short_name: String,
+    /// Other ways orderers' pages write the company's name (西日本建設業保証(株)): a
+    /// `guarantors` entry containing the name or one of these names the issuer.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// The company's web site: the contact every page gives.
     pub url: String,
     /// A telephone number for enquiries, only when a cited source gives it.

@@ -153,6 +153,8 @@ impl Orderer {
                     format!("「{url}」は URL ではありません"),
                     "https:// で始まる URL を書いてください",
                 );
+            } else if let Some((message, hint)) = super::hosts::copy_of_a_page(url) {
+                report(&field, message, &hint);
             }
         }
         if o.targets.is_empty() {
@@ -332,7 +334,9 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
                 );
             }
         }
-        if o.printouts_refused && (rule.step3 == Step3Submission::Print || rule.step4 == Step4Submission::Print) {
+        if o.printouts_refused
+            && (rule.step3 == Some(Step3Submission::Print) || rule.step4 == Some(Step4Submission::Print))
+        {
             report(
                 &field,
                 "印刷したものを受け付けない（printouts_refused）のに、印刷して提出するルールがあります".into(),
@@ -381,6 +385,7 @@ impl SiteConfig {
                 service_contact.and_then(|c| c.url.as_ref()),
             ),
             ("manual_video.page", site.manual_video.page.as_ref()),
+            ("open_data.license.url", Some(&site.open_data.license.url)),
         ];
         for (field, url) in urls.into_iter().filter_map(|(f, u)| u.map(|u| (f, u))) {
             if !(url.starts_with("https://") || url.starts_with("http://")) {

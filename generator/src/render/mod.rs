@@ -232,7 +232,7 @@ pub fn render_part(
             SiteFile::Feed => feed::render(templates, &site_context, listed, out),
             SiteFile::Sitemap => sitemap::render(templates, &site_context, listed, out),
             SiteFile::Robots => sitemap::render_robots(templates, &site_context, listed, out),
-            SiteFile::OpenData => open_data::render(&content.orderers, today, &site.base_url, out),
+            SiteFile::OpenData => open_data::render(&content.orderers, site, today, out),
             SiteFile::Asset(path, bytes) => out.put(path, bytes, 0).map(|()| bytes.len()),
         })
         .collect();

@@ -37,7 +37,7 @@ impl DateView {
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetGroup {
     pub from: DateView,
-    pub counted_from: CountedFrom,
+    pub counted_from: Option<CountedFrom>,
     pub contracts: Option<ContractScope>,
     pub departments: Vec<String>,
     pub excluded: Vec<String>,
@@ -153,12 +153,15 @@ pub fn rule_views(o: &Orderer) -> Vec<RuleView<'_>> {
 }
 
 /// What STEP3 or STEP4 asks of the contractor, over all rules: which kinds hand over a printout
-/// (or, at STEP4, the PDF itself). `known` is false when the sources give no rule.
+/// (or, at STEP4, the PDF itself). `known` is false when the sources give no rule, and at STEP4
+/// also when a rule does not say how the notice is handed over (`unstated_kinds`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct StepView {
     pub known: bool,
     pub print_kinds: Vec<GuaranteeKind>,
     pub pdf_kinds: Vec<GuaranteeKind>,
+    /// STEP4: the kinds whose rule does not say whether the PDF or a printout is handed over.
+    pub unstated_kinds: Vec<GuaranteeKind>,
     pub all_print: bool,
     pub all_pdf: bool,
 }
@@ -170,14 +173,16 @@ pub fn step_views(rules: &[RuleView<'_>]) -> (StepView, StepView) {
     };
     let mut step4 = step3.clone();
     for rule in rules {
-        if rule.rule.step3 == Step3Submission::Print {
+        if rule.rule.step3 == Some(Step3Submission::Print) {
             step3.print_kinds.extend(&rule.kinds);
         }
         match rule.rule.step4 {
-            Step4Submission::Print => step4.print_kinds.extend(&rule.kinds),
-            Step4Submission::Pdf => step4.pdf_kinds.extend(&rule.kinds),
+            Some(Step4Submission::Print) => step4.print_kinds.extend(&rule.kinds),
+            Some(Step4Submission::Pdf) => step4.pdf_kinds.extend(&rule.kinds),
+            None => step4.unstated_kinds.extend(&rule.kinds),
         }
     }
+    step4.known = step4.known && step4.unstated_kinds.is_empty();
     let total: usize = rules.iter().map(|r| r.kinds.len()).sum();
     step3.all_print = step3.known && step3.print_kinds.len() == total;
     step4.all_print = step4.known && step4.print_kinds.len() == total;

@@ -80,8 +80,8 @@ fn a_huge_value_is_not_echoed_whole() {
     let s = Scratch::of(FLYERS);
     s.edit(
         ASHIYA,
-        "from: 2026-04-01\n  - category: 測量",
-        &format!("from: {}\n  - category: 測量", "9".repeat(100_000)),
+        "from: 2026-04-01\n    # flyer",
+        &format!("from: {}\n    # flyer", "9".repeat(100_000)),
     );
     let text = s.check_errors().1;
     has(&text, "…」は日付として読めません");

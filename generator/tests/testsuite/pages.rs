@@ -206,7 +206,7 @@ fn open_data_feed_sitemap_and_robots() {
     generator::build(&scratch.options("2026-11-23")).unwrap();
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(scratch.path("public/municipalities.json")).unwrap()).unwrap();
-    let records = json.as_array().unwrap();
+    let records = json["orderers"].as_array().unwrap();
     let files = fs::read_dir(fixtures().join("sites").join(REAL).join("municipalities"))
         .unwrap()
         .count();
@@ -217,10 +217,10 @@ fn open_data_feed_sitemap_and_robots() {
     assert_eq!(saiki["targets"][1]["from"], "2025-05-01");
     assert_eq!(saiki["targets"][1]["contracts"], "当初契約のみ");
     assert_eq!(saiki["guarantee_kinds"][0], "契約保証");
-    assert_eq!(saiki["submission_rules"][0]["methods"], serde_json::json!(["持参"]));
-    assert_eq!(saiki["submission_rules"][0]["also"], serde_json::json!(["FAX"]));
+    assert_eq!(saiki["submission"]["rules"][0]["methods"], serde_json::json!(["持参"]));
+    assert_eq!(saiki["submission"]["rules"][0]["also"], serde_json::json!(["FAX"]));
     assert_eq!(
-        saiki["submission_rules"][0]["kinds"],
+        saiki["submission"]["rules"][0]["guarantee_kinds"],
         serde_json::json!(["契約保証", "前払金保証", "中間前払金保証"])
     );
     assert_eq!(saiki["confirmed"], "2026-11-23");

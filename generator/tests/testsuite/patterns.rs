@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::util::{main_text, without_break_marks, Scratch, FLYERS};
+use crate::util::{copy_dir, fixtures, main_text, without_break_marks, Scratch, FLYERS};
 
 /// A minimal orderer; `extra` is appended (top-level keys) and `rules` replaces the rules.
 fn orderer(name: &str, targets: &str, rules: &str, extra: &str) -> String {
@@ -37,7 +37,8 @@ impl Built {
         let all: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(self.scratch.path("public/municipalities.json")).unwrap())
                 .unwrap();
-        all.as_array()
+        all["orderers"]
+            .as_array()
             .unwrap()
             .iter()
             .find(|r| r["slug"] == slug)
@@ -60,7 +61,7 @@ fn lacks(text: &str, unexpected: &str) {
 #[test]
 fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
     let yaml = orderer(
-        "紙期限町",
+        "粕屋町",
         ONE_TARGET,
         EMAIL,
         "paper:\n  accepted: true\n  until: 2027-03-31\nprintouts_refused: true\n",
@@ -83,10 +84,10 @@ fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
     );
     has(
         &after.feed(),
-        "<title>福岡県紙期限町で書面の保証証書の受付が終了しました</title>",
+        "<title>福岡県粕屋町で書面の保証証書の受付が終了しました</title>",
     );
 
-    let open_ended = orderer("紙継続町", ONE_TARGET, EMAIL, "paper:\n  accepted: true\n");
+    let open_ended = orderer("大刀洗町", ONE_TARGET, EMAIL, "paper:\n  accepted: true\n");
     has(
         &Built::new("paper-on", &open_ended, "2026-11-23").text("paper-on"),
         "従来どおり書面の保証証書も提出できます。",
@@ -96,7 +97,7 @@ fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
 #[test]
 fn a_destination_per_guarantee_kind() {
     let rules = "  rules:\n    - guarantee_kinds: [前払金保証, 中間前払金保証]\n      methods: [電子メール]\n      to: 工事担当課\n    - guarantee_kinds: [契約保証]\n      methods: [電子メール]\n      to: 財政課契約管財係\n";
-    let built = Built::new("per-kind", &orderer("種類別町", ONE_TARGET, rules, ""), "2026-11-23");
+    let built = Built::new("per-kind", &orderer("久山町", ONE_TARGET, rules, ""), "2026-11-23");
     let text = built.text("per-kind");
     has(
         &text,
@@ -107,15 +108,18 @@ fn a_destination_per_guarantee_kind() {
         "「契約保証」は、電子メールでのご提出となります。提出先は財政課契約管財係です。",
     );
     let record = built.record("per-kind");
-    assert_eq!(record["submission_rules"][1]["kinds"], serde_json::json!(["契約保証"]));
-    assert_eq!(record["submission_rules"][1]["to"], "財政課契約管財係");
+    assert_eq!(
+        record["submission"]["rules"][1]["guarantee_kinds"],
+        serde_json::json!(["契約保証"])
+    );
+    assert_eq!(record["submission"]["rules"][1]["to"], "財政課契約管財係");
 }
 
 #[test]
 fn an_explicit_address_a_subject_an_arrival_call_and_changes_of_earlier_contracts_excluded() {
     let targets = "  - category: 建設工事\n    from: 2026-01-01\n    contracts: 開始前の契約の変更契約を除く\n  - category: 建設工事関連業務\n    from: 2026-01-01\n    contracts: 開始前の契約の変更契約を除く\n    guarantee_kinds: [契約保証, 前払金保証]\n";
     let rules = "  rules:\n    - methods: [電子メール]\n      email: hoshou@city.example.jp\n      subject: 「工事番号_受注者名(保証名称)」\n      arrival_call: true\n      separately:\n        - document: 請負代金一部前払金請求書\n";
-    let built = Built::new("address", &orderer("宛先町", targets, rules, ""), "2026-11-23");
+    let built = Built::new("address", &orderer("水巻町", targets, rules, ""), "2026-11-23");
     let text = built.text("address");
     has(&text, "送付先のメールアドレスは hoshou@city.example.jp です。");
     has(&text, "メールの件名は「工事番号_受注者名(保証名称)」としてください。");
@@ -135,13 +139,13 @@ fn an_explicit_address_a_subject_an_arrival_call_and_changes_of_earlier_contract
         record["targets"][1]["guarantee_kinds"],
         serde_json::json!(["契約保証", "前払金保証"])
     );
-    assert_eq!(record["submission_rules"][0]["arrival_call"], true);
+    assert_eq!(record["submission"]["rules"][0]["arrival_call"], true);
 }
 
 #[test]
 fn methods_beyond_email_printouts_fax_and_an_online_form() {
-    let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [持参]\n      to: 契約担当者\n      step4: print\n    - methods: [電子申請]\n      also: [FAX]\n      form:\n        name: えひめ電子申請システム\n        url: https://example.jp/form\n";
-    let built = Built::new("methods", &orderer("方法町", ONE_TARGET, rules, ""), "2026-11-23");
+    let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [持参]\n      to: 契約担当者\n      step4: print\n    - methods: [電子申請]\n      also: [FAX]\n      step4: pdf\n      form:\n        name: えひめ電子申請システム\n        url: https://example.jp/form\n";
+    let built = Built::new("methods", &orderer("篠栗町", ONE_TARGET, rules, ""), "2026-11-23");
     let text = built.text("methods");
     has(&text, "「契約保証」は、持参でのご提出となります。「認証キー等のお知らせ」(PDF)を印刷したものをご提出ください。提出先は契約担当者です。");
     has(
@@ -157,7 +161,7 @@ fn methods_beyond_email_printouts_fax_and_an_online_form() {
         "「前払金保証」「中間前払金保証」は当該PDFファイルを、「契約保証」は印刷したものを「発注者」へご提出ください",
     );
     assert_eq!(
-        built.record("methods")["submission_rules"][1]["methods"],
+        built.record("methods")["submission"]["rules"][1]["methods"],
         serde_json::json!(["電子申請"])
     );
 }
@@ -165,7 +169,7 @@ fn methods_beyond_email_printouts_fax_and_an_online_form() {
 #[test]
 fn when_each_document_is_submitted() {
     let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [電子メール]\n      to: 契約課\n      timing: 契約書と併せて\n    - methods: [電子メール]\n      to: 事業担当課\n      timing: 前払金請求書と併せて\n";
-    let text = Built::new("timing", &orderer("時期町", ONE_TARGET, rules, ""), "2026-11-23").text("timing");
+    let text = Built::new("timing", &orderer("須恵町", ONE_TARGET, rules, ""), "2026-11-23").text("timing");
     has(
         &text,
         "「契約保証」は、電子メールでのご提出となります。契約書と併せてご提出ください。",
@@ -180,23 +184,23 @@ fn when_each_document_is_submitted() {
 fn counted_from_the_call_for_bids_with_a_procurement_type_excluded() {
     let targets =
         "  - category: 工事\n    from: 2024-04-01\n    counted_from: 入札公告・指名通知\n    excluded: [随意契約]\n";
-    let built = Built::new("bids", &orderer("公告町", targets, EMAIL, ""), "2026-11-23");
+    let built = Built::new("bids", &orderer("遠賀町", targets, EMAIL, ""), "2026-11-23");
     has(
         &built.text("bids"),
-        "令和6年(2024年)4月1日以降に、公告町が入札公告又は指名通知を行う「工事」が対象となります。ただし、随意契約による契約は対象外です。",
+        "令和6年(2024年)4月1日以降に、遠賀町が入札公告又は指名通知を行う「工事」が対象となります。ただし、随意契約による契約は対象外です。",
     );
     assert_eq!(built.record("bids")["targets"][0]["counted_from"], "入札公告・指名通知");
 }
 
 #[test]
 fn departments_in_scope_and_a_later_start_for_one_kind() {
-    let targets = "  - category: 工事\n    from: 2026-04-01\n    departments: [建設管理部]\n    kind_starts:\n      - kind: 前払金保証\n        from: 2026-10-01\n";
-    let yaml = orderer("部局町", targets, EMAIL, "");
+    let targets = "  - category: 工事\n    from: 2026-04-01\n    counted_from: 契約締結\n    departments: [建設管理部]\n    kind_starts:\n      - kind: 前払金保証\n        from: 2026-10-01\n";
+    let yaml = orderer("広川町", targets, EMAIL, "");
     let before = Built::new("dept", &yaml, "2026-06-01");
     let text = before.text("dept");
     has(
         &text,
-        "令和8年(2026年)4月1日以降に、部局町と契約する「工事」（建設管理部が発注する案件に限ります）が対象となります。",
+        "令和8年(2026年)4月1日以降に、広川町と契約する「工事」（建設管理部が発注する案件に限ります）が対象となります。",
     );
     has(
         &text,
@@ -206,12 +210,12 @@ fn departments_in_scope_and_a_later_start_for_one_kind() {
     let after = Built::new("dept", &yaml, "2026-10-01");
     has(
         &after.feed(),
-        "<title>福岡県部局町の「工事」で「前払金保証」も電子保証の対象になりました</title>",
+        "<title>福岡県広川町の「工事」で「前払金保証」も電子保証の対象になりました</title>",
     );
     let procedure =
         "  - category: 建設工事\n    from: 2025-04-01\n    counted_from: 発注手続き\n    departments: [契約課]\n";
     has(
-        &Built::new("proc", &orderer("手続町", procedure, EMAIL, ""), "2026-11-23").text("proc"),
+        &Built::new("proc", &orderer("宇美町", procedure, EMAIL, ""), "2026-11-23").text("proc"),
         "令和7年(2025年)4月1日以降に、契約課が発注手続きを行う「建設工事」が対象となります。",
     );
 }
@@ -219,28 +223,28 @@ fn departments_in_scope_and_a_later_start_for_one_kind() {
 #[test]
 fn a_category_added_later_reads_right_before_and_after_its_date() {
     let targets =
-        "  - category: 工事\n    from: 2024-10-01\n  - category: 建設コンサルタント等業務委託\n    from: 2025-04-01\n";
-    let yaml = orderer("追加町", targets, EMAIL, "");
+        "  - category: 工事\n    from: 2024-10-01\n    counted_from: 契約締結\n  - category: 建設コンサルタント等業務委託\n    from: 2025-04-01\n    counted_from: 契約締結\n";
+    let yaml = orderer("大木町", targets, EMAIL, "");
     let before = Built::new("added", &yaml, "2025-01-15");
     has(
         &before.feed(),
-        "<title>福岡県追加町で電子保証の運用を開始しました</title>",
+        "<title>福岡県大木町で電子保証の運用を開始しました</title>",
     );
     lacks(&before.feed(), "も電子保証の対象になりました");
     let after = Built::new("added", &yaml, "2025-04-01");
     has(
         &after.feed(),
-        "<title>福岡県追加町で「建設コンサルタント等業務委託」も電子保証の対象になりました</title>",
+        "<title>福岡県大木町で「建設コンサルタント等業務委託」も電子保証の対象になりました</title>",
     );
     has(
         &after.text("added"),
-        "令和6年(2024年)10月1日以降に、追加町と契約する「工事」及び令和7年(2025年)4月1日以降に、追加町と契約する「建設コンサルタント等業務委託」が対象となります。",
+        "令和6年(2024年)10月1日以降に、大木町と契約する「工事」及び令和7年(2025年)4月1日以降に、大木町と契約する「建設コンサルタント等業務委託」が対象となります。",
     );
 }
 
 #[test]
 fn the_tense_follows_the_build_date() {
-    let yaml = orderer("時制町", ONE_TARGET, EMAIL, "");
+    let yaml = orderer("志免町", ONE_TARGET, EMAIL, "");
     let before = Built::new("tense", &yaml, "2026-03-31");
     let text = before.text("tense");
     has(
@@ -249,7 +253,7 @@ fn the_tense_follows_the_build_date() {
     );
     has(&text, "運用開始予定");
     lacks(&text, "可能となりました");
-    lacks(&before.feed(), "時制町");
+    lacks(&before.feed(), "志免町");
     assert_eq!(before.record("tense")["started"], false);
     let after = Built::new("tense", &yaml, "2026-04-01");
     let text = after.text("tense");
@@ -259,7 +263,7 @@ fn the_tense_follows_the_build_date() {
     );
     has(
         &after.feed(),
-        "<title>福岡県時制町で電子保証の運用を開始しました</title>",
+        "<title>福岡県志免町で電子保証の運用を開始しました</title>",
     );
     assert_eq!(after.record("tense")["started"], true);
 }
@@ -267,7 +271,7 @@ fn the_tense_follows_the_build_date() {
 #[test]
 fn unknown_rules_send_the_reader_to_the_orderer_and_provenance_replaces_the_build_date() {
     let yaml = orderer(
-        "不明町",
+        "岡垣町",
         ONE_TARGET,
         "  ask:\n    name: 総務課契約係\n    phone: 0940-00-0000\n",
         "website: https://example.jp/town\n",
@@ -277,7 +281,7 @@ fn unknown_rules_send_the_reader_to_the_orderer_and_provenance_replaces_the_buil
     has(&text, "提出方法は、総務課契約係（電話 0940-00-0000）にご確認ください。");
     has(
         &text,
-        "当該PDFファイル（または印刷したもの）の提出方法は、不明町にご確認ください",
+        "当該PDFファイル（または印刷したもの）の提出方法は、岡垣町にご確認ください",
     );
     let html = built.html("unknown");
     has(
@@ -285,7 +289,7 @@ fn unknown_rules_send_the_reader_to_the_orderer_and_provenance_replaces_the_buil
         "に基づき、<time datetime=\"2026-11-01\">令和8年(2026年)11月1日</time>に確認した内容です。",
     );
     has(&html, "<a href=\"https://example.jp/denshi\">テスト用の出典</a>");
-    has(&html, "<a href=\"https://example.jp/town\">不明町のページ</a>");
+    has(&html, "<a href=\"https://example.jp/town\">岡垣町のページ</a>");
     lacks(&html, "現在のもの");
     assert_eq!(
         built.record("unknown")["sources"][0]["url"],
@@ -310,4 +314,104 @@ fn bodies_other_than_municipalities_are_named_once() {
     );
     assert_eq!(built.record("ashiya-suidokyoku")["parent"], "芦屋町");
     assert_eq!(built.record("ashiya-suidokyoku")["kind"], "企業局・公営企業");
+}
+
+/// A source that gives a date but not what it is counted from (the contract, the call for
+/// bids), nor how STEP4's PDF is handed over: the page states neither and sends the reader to
+/// the orderer; open data says `null`.
+#[test]
+fn what_no_source_states_is_not_stated() {
+    let rules = "  rules:\n    - methods: [電子メール]\n      to: 契約課\n";
+    let yaml = orderer("新宮町", ONE_TARGET, rules, "");
+    for date in ["2026-03-01", "2026-11-23"] {
+        let built = Built::new("unstated", &yaml, date);
+        let text = built.text("unstated");
+        has(&text, "令和8年(2026年)4月1日以降、新宮町の「工事」が対象となります。");
+        has(
+            &text,
+            "対象となるかどうかを判断する日（契約締結日・入札公告日など）は、新宮町にご確認ください。",
+        );
+        lacks(&text, "と契約する");
+        has(
+            &text,
+            "当該PDFファイル（または印刷したもの）の提出方法は、新宮町にご確認ください",
+        );
+        lacks(&text, "当該PDFファイルを「発注者」へご提出ください");
+        let record = built.record("unstated");
+        assert!(record["targets"][0]["counted_from"].is_null(), "{record}");
+        assert!(record["submission"]["rules"][0]["step4"].is_null(), "{record}");
+    }
+}
+
+/// The 保証事業会社 a source names, as worded: all three, 「…等」, the generic word. Each builds
+/// and is said on the page; open data gives the list as written. Absent: nothing is said.
+#[test]
+fn the_guarantors_a_source_names_are_said_as_worded() {
+    let lists = [
+        (
+            "[西日本建設業保証株式会社, 東日本建設業保証株式会社, 北海道建設業信用保証株式会社]",
+            "西日本建設業保証株式会社、東日本建設業保証株式会社、北海道建設業信用保証株式会社の保証が対象です。",
+        ),
+        (
+            "[西日本建設業保証株式会社等]",
+            "西日本建設業保証株式会社等の保証が対象です。",
+        ),
+        ("[保証事業会社]", "保証事業会社の保証が対象です。"),
+        (
+            "[東日本建設業保証株式会社など]",
+            "東日本建設業保証株式会社などの保証が対象です。",
+        ),
+    ];
+    for (list, sentence) in lists {
+        let yaml = orderer("岡垣町", ONE_TARGET, EMAIL, &format!("guarantors: {list}\n"));
+        for date in ["2026-03-01", "2026-11-23"] {
+            let built = Built::new("guarantors", &yaml, date);
+            has(&built.text("guarantors"), sentence);
+            assert!(built.record("guarantors")["guarantors"].is_array());
+        }
+    }
+    let unstated = Built::new("none", &orderer("遠賀町", ONE_TARGET, EMAIL, ""), "2026-11-23");
+    lacks(&unstated.text("none"), "の保証が対象です。");
+    assert!(unstated.record("none")["guarantors"].is_null());
+}
+
+/// Another company's site: its name and online service come from `site.yaml` alone; the same
+/// generator and templates build it and no page names the flyers' issuer.
+#[test]
+fn a_site_of_another_issuer_builds_with_its_own_names() {
+    let scratch = Scratch::of(FLYERS);
+    for slug in ["ashiya-machi", "saiki-shi"] {
+        fs::remove_file(scratch.path(&format!("content/municipalities/{slug}.yaml"))).unwrap();
+    }
+    copy_dir(&fixtures().join("sites/other-issuer"), &scratch.path("content"));
+    fs::remove_file(scratch.path("content/README.md")).unwrap();
+    for date in ["2026-03-01", "2026-11-23"] {
+        generator::build(&scratch.options(date)).unwrap_or_else(|e| panic!("{e}"));
+        let page = main_text(&without_break_marks(
+            &fs::read_to_string(scratch.path("public/okagaki-machi/index.html")).unwrap(),
+        ));
+        has(&page, "架空建設業保証株式会社の保証が対象です。");
+        has(&page, "テスト保証ネット");
+        for file in [
+            "okagaki-machi/index.html",
+            "index.html",
+            "feed.xml",
+            "municipalities.json",
+        ] {
+            let text = fs::read_to_string(scratch.path(&format!("public/{file}"))).unwrap();
+            lacks(&text, "西日本建設業保証");
+            lacks(&text, "e-Net保証");
+        }
+    }
+    // The same orderer on the flyers' issuer's site names only another company: refused.
+    let flyers = Scratch::of(FLYERS);
+    copy_dir(
+        &fixtures().join("sites/other-issuer/municipalities"),
+        &flyers.path("content/municipalities"),
+    );
+    let (_, errors) = flyers.check_errors();
+    has(
+        &errors,
+        "guarantors（架空建設業保証株式会社）に西日本建設業保証株式会社がありません",
+    );
 }

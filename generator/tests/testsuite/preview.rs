@@ -21,7 +21,9 @@ fn an_orderers_edit_serves_its_page_first_then_the_lists_and_a_broken_one_keeps_
     let before_index = page(&preview, "index.html");
     assert!(page(&preview, "saiki-shi/index.html").contains("佐伯市"));
 
-    scratch.edit(SAIKI, "name: 佐伯市", "name: 佐伯試験市");
+    // Renamed into another real city (a name must be in the national code list, its code too).
+    scratch.edit(SAIKI, "name: 佐伯市", "name: 臼杵市");
+    scratch.edit(SAIKI, "code: \"442054\"", "code: \"442062\"");
     let mut served_first = Vec::new();
     let files = preview.files();
     let update = preview
@@ -29,21 +31,21 @@ fn an_orderers_edit_serves_its_page_first_then_the_lists_and_a_broken_one_keeps_
             // When the page is announced it is served, and the index is not yet rendered.
             served_first = pages.to_vec();
             let page = String::from_utf8(files.get("saiki-shi/index.html").unwrap().to_vec()).unwrap();
-            assert!(page.contains("佐伯試験市"));
+            assert!(page.contains("臼杵市"));
             let index = String::from_utf8(files.get("index.html").unwrap().to_vec()).unwrap();
-            assert!(!index.contains("佐伯試験市"));
+            assert!(!index.contains("臼杵市"));
         })
         .unwrap();
     assert_eq!(served_first, vec!["/saiki-shi/".to_string()]);
     assert!(!update.everything);
     assert!(update.lists.contains(&"/".to_string()) && update.lists.contains(&"/feed.xml".to_string()));
-    assert!(page(&preview, "index.html").contains("佐伯試験市"));
+    assert!(page(&preview, "index.html").contains("臼杵市"));
     assert_ne!(page(&preview, "index.html"), before_index);
 
     // Broken: reported with its place, nothing served changes, and reported again on another
     // file's edit until it is mended.
     let good = page(&preview, "saiki-shi/index.html");
-    scratch.edit(SAIKI, "code: \"442054\"", "code: \"442055\"");
+    scratch.edit(SAIKI, "code: \"442062\"", "code: \"442063\"");
     let errors = preview
         .update(&[scratch.path(SAIKI)], &mut |_| panic!("nothing is served"))
         .unwrap_err();
@@ -53,7 +55,7 @@ fn an_orderers_edit_serves_its_page_first_then_the_lists_and_a_broken_one_keeps_
     assert_eq!(page(&preview, "saiki-shi/index.html"), good);
     let ashiya = scratch.path("content/municipalities/ashiya-machi.yaml");
     assert!(preview.update(std::slice::from_ref(&ashiya), &mut |_| {}).is_err());
-    scratch.edit(SAIKI, "code: \"442055\"", "code: \"442054\"");
+    scratch.edit(SAIKI, "code: \"442063\"", "code: \"442062\"");
     let update = preview.update(&[scratch.path(SAIKI)], &mut |_| {}).unwrap();
     assert!(update.pages.contains(&"/saiki-shi/".to_string()), "{update:?}");
 
@@ -63,23 +65,19 @@ fn an_orderers_edit_serves_its_page_first_then_the_lists_and_a_broken_one_keeps_
     let errors = preview.update(std::slice::from_ref(&copy), &mut |_| {}).unwrap_err();
     assert!(errors.to_string().contains("ファイルが二つあります"), "{errors}");
     // Renamed into another orderer, it is a new page; removed, its page is gone.
+    scratch.edit("content/municipalities/saiki-copy.yaml", "name: 臼杵市", "name: 別府市");
     scratch.edit(
         "content/municipalities/saiki-copy.yaml",
-        "name: 佐伯試験市",
-        "name: 別府試験市",
-    );
-    scratch.edit(
-        "content/municipalities/saiki-copy.yaml",
-        "code: \"442054\"",
+        "code: \"442062\"",
         "code: \"442020\"",
     );
     let update = preview.update(std::slice::from_ref(&copy), &mut |_| {}).unwrap();
     assert_eq!(update.pages, vec!["/saiki-copy/".to_string()]);
-    assert!(page(&preview, "saiki-copy/index.html").contains("別府試験市"));
+    assert!(page(&preview, "saiki-copy/index.html").contains("別府市"));
     std::fs::remove_file(&copy).unwrap();
     preview.update(&[copy], &mut |_| {}).unwrap();
     assert!(preview.files().get("saiki-copy/index.html").is_none());
-    assert!(!page(&preview, "index.html").contains("別府試験市"));
+    assert!(!page(&preview, "index.html").contains("別府市"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! The content reference (docs/fields.md) is kept in step with the model: every field the
-//! parser accepts and every value of every enumeration is named there. The lists come from the parser itself (the
+//! The content reference (docs/fields.md, with the editors' notes in `docs/editors/`) is kept in
+//! step with the model: every field the parser accepts and every value of every enumeration is
+//! named there. The lists come from the parser itself (the
 //! hint of an unknown field or value lists what is allowed), so a new field cannot go
 //! undocumented.
 
@@ -24,7 +25,16 @@ fn allowed(from: &str, probe: &str) -> Vec<String> {
 
 #[test]
 fn every_field_and_value_of_the_model_is_in_the_content_reference() {
-    let readme = std::fs::read_to_string(repo_root().join("docs/fields.md")).unwrap();
+    // The reference is docs/fields.md, and the editors' notes in docs/editors/ (the patterns'
+    // worked examples among them).
+    let mut readme = std::fs::read_to_string(repo_root().join("docs/fields.md")).unwrap();
+    if let Ok(entries) = std::fs::read_dir(repo_root().join("docs/editors")) {
+        let mut notes: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        notes.sort();
+        for note in notes.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+            readme.push_str(&std::fs::read_to_string(note).unwrap());
+        }
+    }
     let fields = [
         (
             "",
@@ -59,12 +69,12 @@ fn every_field_and_value_of_the_model_is_in_the_content_reference() {
     let values = [
         allowed("kind: 市町村", "kind: 町"),
         allowed(
-            "    from: 2026-04-01\n  - category: 測量",
-            "    from: 2026-04-01\n    counted_from: 公告\n  - category: 測量",
+            "    counted_from: 契約締結\n  - category: 測量",
+            "    counted_from: 公告\n  - category: 測量",
         ),
         allowed(
-            "    from: 2026-04-01\n  - category: 測量",
-            "    from: 2026-04-01\n    contracts: 全部\n  - category: 測量",
+            "    counted_from: 契約締結\n  - category: 測量",
+            "    counted_from: 契約締結\n    contracts: 全部\n  - category: 測量",
         ),
         allowed("    - methods: [電子メール]", "    - methods: [伝書鳩]"),
         allowed(

@@ -85,7 +85,10 @@ fn create(args: &NewArgs) -> Result<PathBuf, String> {
     // The file is checked by the build's own rules: anything refused but the stub is this
     // command's mistake or the arguments' (a file name the site cannot use, an unknown
     // prefecture), and the file is taken back.
-    let refused = match load_orderer_file(&path, &[]) {
+    // The national code list too: a misspelt name or the wrong prefecture is refused here.
+    let mut list_errors = Diagnostics::default();
+    let local_governments = generator::load::load_local_governments(&args.content, &mut list_errors);
+    let refused = match load_orderer_file(&path, &[], local_governments.as_ref(), None) {
         Ok(_) => Diagnostics::default(),
         Err(errors) => errors,
     };
