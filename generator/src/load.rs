@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::content::validate::{self, Problem};
@@ -38,7 +39,8 @@ pub struct Content {
     pub glossary: Vec<GlossaryEntry>,
 }
 
-pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
+/// `today`: the build date (a `confirmed` date after it is an error); `None` skips that rule.
+pub fn load_content(dir: &Path, today: Option<NaiveDate>) -> Result<Content, Diagnostics> {
     let mut errors = Diagnostics::default();
     if !dir.is_dir() {
         return Err(Diagnostic::new(dir, "コンテンツのディレクトリがありません")
@@ -121,6 +123,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
                 &glossary,
                 local_governments.as_ref(),
                 site.as_ref().map(|s| &s.issuer),
+                today,
             )
         })
         .collect();
@@ -174,6 +177,7 @@ fn load_orderer(
     glossary: &[GlossaryEntry],
     local_governments: Option<&LocalGovernments>,
     issuer: Option<&Issuer>,
+    today: Option<NaiveDate>,
 ) -> (Option<LoadedOrderer>, Diagnostics) {
     let mut errors = Diagnostics::default();
     let source = match read::text(&path) {
@@ -188,7 +192,7 @@ fn load_orderer(
         Ok(mut orderer) => {
             orderer.slug = stem(&path);
             let mut problems = local_governments.map_or_else(Vec::new, |list| orderer.resolve_code(list));
-            problems.extend(orderer.validate());
+            problems.extend(orderer.validate(today));
             problems.extend(issuer.map_or_else(Vec::new, |issuer| orderer.guarantor_problems(issuer)));
             errors.extend(diagnose(&path, &source, problems));
             (Some(LoadedOrderer { path, orderer }), errors)

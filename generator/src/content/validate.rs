@@ -13,6 +13,18 @@ use super::{
 };
 use crate::wareki;
 
+use chrono::NaiveDate;
+
+/// The kind as written in the file.
+fn kind_name(kind: OrdererKind) -> &'static str {
+    match kind {
+        OrdererKind::Municipality => "市町村",
+        OrdererKind::Prefecture => "都道府県",
+        OrdererKind::Association => "一部事務組合・広域連合",
+        OrdererKind::Enterprise => "企業局・公営企業",
+    }
+}
+
 /// One rule broken: where (the field as written in YAML), what, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -48,7 +60,8 @@ const RESERVED_SLUGS: &[&str] = &[
 
 impl Orderer {
     /// Every rule of one orderer's file across its fields, and about its file name (`slug`).
-    pub fn validate(&self) -> Vec<Problem> {
+    /// `today` is the build date, which `confirmed` may not be later than.
+    pub fn validate(&self, today: Option<NaiveDate>) -> Vec<Problem> {
         let o = self;
         let mut found = Vec::new();
         let mut report = |field: &str, message: String, hint: &str| {
@@ -103,6 +116,24 @@ impl Orderer {
                     "都道府県名かコードのどちらかを直してください",
                 );
             }
+        }
+        if o.district.is_some() && o.kind != OrdererKind::Municipality {
+            report(
+                "district",
+                format!("district（郡）は町村にだけ書きます（kind: {}）", kind_name(o.kind)),
+                "district を削除するか、kind を「市町村」にしてください",
+            );
+        }
+        if let Some(today) = today.filter(|today| o.confirmed.0 > *today) {
+            report(
+                "confirmed",
+                format!(
+                    "確認日 {} がビルドの日付 {} より後です：ページが、まだ来ていない日に確認したと書くことになります",
+                    o.confirmed,
+                    today.format("%Y-%m-%d")
+                ),
+                "出典を読んだ日を書いてください。過去の日付でビルドするなら、その日までに確認した内容にしてください",
+            );
         }
         match o.kind {
             OrdererKind::Prefecture if o.name != o.prefecture => report(
@@ -277,6 +308,13 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
     }
     if rules.is_empty() {
         return;
+    }
+    if o.submission.ask.is_some() {
+        report(
+            "submission.ask",
+            "submission.ask は提出ルール（rules）がないときだけ書きます".into(),
+            "問い合わせ先はルールごとの ask に書いてください（rules[].ask）",
+        );
     }
     let catch_all = rules.iter().filter(|r| r.guarantee_kinds.is_empty()).count();
     if catch_all > 1 {

@@ -24,7 +24,7 @@ impl Built {
     fn new(slug: &str, yaml: &str, date: &str) -> Built {
         let scratch = Scratch::of(FLYERS);
         scratch.write(&format!("content/municipalities/{slug}.yaml"), yaml);
-        generator::build(&scratch.options(date)).unwrap_or_else(|e| panic!("{e}"));
+        generator::build(&scratch.as_of(date)).unwrap_or_else(|e| panic!("{e}"));
         Built { scratch }
     }
     fn html(&self, slug: &str) -> String {
@@ -386,7 +386,7 @@ fn a_site_of_another_issuer_builds_with_its_own_names() {
     copy_dir(&fixtures().join("sites/other-issuer"), &scratch.path("content"));
     fs::remove_file(scratch.path("content/README.md")).unwrap();
     for date in ["2026-03-01", "2026-11-23"] {
-        generator::build(&scratch.options(date)).unwrap_or_else(|e| panic!("{e}"));
+        generator::build(&scratch.as_of(date)).unwrap_or_else(|e| panic!("{e}"));
         let page = main_text(&without_break_marks(
             &fs::read_to_string(scratch.path("public/okagaki-machi/index.html")).unwrap(),
         ));
