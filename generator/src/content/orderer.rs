@@ -145,9 +145,16 @@ pub struct Target {
     /// Procurement types left out (随意契約 …).
     #[serde(default)]
     pub excluded: Vec<String>,
-    /// Only cases whose procurement these departments run.
+    /// Cases whose procurement these departments run.
     #[serde(default)]
     pub departments: Vec<String>,
+    /// What the sources say of the other departments' cases. Absent: nothing — the page asks
+    /// the reader to check with the orderer, as for `問い合わせ`.
+    #[serde(default)]
+    pub other_departments: Option<OtherDepartments>,
+    /// A remark the sources give beside this date (「契約約款の改正に合わせて」), shown beside it.
+    #[serde(default)]
+    pub note: Option<String>,
     /// Where this category's guarantee kinds differ from the orderer's.
     #[serde(default)]
     pub guarantee_kinds: Option<Vec<GuaranteeKind>>,
@@ -187,6 +194,28 @@ pub enum ContractScope {
 pub struct KindStart {
     pub kind: GuaranteeKind,
     pub from: Date,
+    /// A remark the sources give beside this date, shown beside it.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The cases of departments that `departments` does not name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OtherDepartments {
+    /// The sources say only the named departments' cases are in scope.
+    #[serde(rename = "対象外")]
+    OutOfScope,
+    /// The sources send the reader to the orderer (or give other dates elsewhere).
+    #[serde(rename = "問い合わせ")]
+    Ask,
+}
+
+/// A mail subject for some of a rule's kinds.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindSubject {
+    pub guarantee_kinds: Vec<GuaranteeKind>,
+    pub subject: String,
 }
 
 /// How the 認証キー is handed over: one rule for every kind, or one per kind.
@@ -240,6 +269,10 @@ pub struct SubmissionRule {
     /// The mail subject the orderer asks for, with its example.
     #[serde(default)]
     pub subject: Option<String>,
+    /// A subject per kind, where the rule is otherwise one for several kinds (in place of
+    /// `subject`): the page says the rule once.
+    #[serde(default)]
+    pub subjects: Vec<KindSubject>,
     /// The contractor telephones to confirm the mail arrived.
     #[serde(default)]
     pub arrival_call: bool,

@@ -225,6 +225,13 @@ impl Orderer {
                     );
                 }
             }
+            if target.other_departments.is_some() && target.departments.is_empty() {
+                report(
+                    &at("other_departments"),
+                    "other_departments は departments を書いたときだけ書きます".into(),
+                    "対象の部署を departments に書くか、other_departments を削除してください",
+                );
+            }
             for (j, start) in target.kind_starts.iter().enumerate() {
                 let field = format!("targets[{i}].kind_starts[{j}]");
                 if !o.kinds_of(target).contains(&start.kind) {
@@ -362,6 +369,29 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
                 },
                 "電子申請なら form に name と url を書き、methods に「電子申請」を入れてください",
             );
+        }
+        if rule.subject.is_some() && !rule.subjects.is_empty() {
+            report(
+                &field,
+                "subject と subjects の両方があります".into(),
+                "件名が保証の種類ごとに違うなら subjects だけに、同じなら subject だけにしてください",
+            );
+        }
+        for subject in &rule.subjects {
+            for kind in subject.guarantee_kinds.iter().filter(|k| {
+                !(if rule.guarantee_kinds.is_empty() {
+                    &o.guarantee_kinds
+                } else {
+                    &rule.guarantee_kinds
+                })
+                .contains(k)
+            }) {
+                report(
+                    &field,
+                    format!("subjects の「{kind}」はこのルールの保証の種類ではありません"),
+                    "subjects には、このルールの guarantee_kinds にある種類だけを書いてください",
+                );
+            }
         }
         if let Some(email) = &rule.email {
             if !email.contains('@') || email.contains(char::is_whitespace) {
