@@ -238,6 +238,10 @@ pub struct SubmissionRule {
     /// The kinds this rule is for; empty: every kind no other rule names.
     #[serde(default)]
     pub guarantee_kinds: Vec<GuaranteeKind>,
+    /// The procurement methods this rule is for (競争入札 → one office, 随意契約 and 変更契約 →
+    /// each 発注担当課); empty: every procurement.
+    #[serde(default)]
+    pub procurements: Vec<Procurement>,
     /// The ways named first, in the orderer's order; empty: the sources do not say.
     #[serde(default)]
     pub methods: Vec<SubmissionMethod>,
@@ -287,6 +291,26 @@ pub struct SubmissionRule {
     /// the page tells the reader to ask.
     #[serde(default)]
     pub step4: Option<Step4Submission>,
+}
+
+impl SubmissionRule {
+    /// Whether both rules apply to some procurement.
+    pub fn overlaps(&self, other: &SubmissionRule) -> bool {
+        self.procurements.is_empty()
+            || other.procurements.is_empty()
+            || self.procurements.iter().any(|p| other.procurements.contains(p))
+    }
+}
+
+/// How the contract was procured, where a rule differs by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Procurement {
+    #[serde(rename = "競争入札")]
+    CompetitiveBidding,
+    #[serde(rename = "随意契約")]
+    PrivateContract,
+    #[serde(rename = "変更契約")]
+    ChangeContract,
 }
 
 /// When the 認証キー is submitted.

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::{
     prefecture_name, prefecture_number, GlossaryEntry, GuaranteeKind, LocalGovCode, Orderer, OrdererKind, SiteConfig,
-    Step3Submission, Step4Submission, SubmissionMethod,
+    Step3Submission, Step4Submission, SubmissionMethod, SubmissionRule,
 };
 use crate::wareki;
 
@@ -302,6 +302,14 @@ fn check_kind_list(kinds: &[GuaranteeKind], field: &str, report: &mut impl FnMut
     }
 }
 
+/// Two of `rules` apply to one procurement: no `procurements` means every procurement.
+fn overlapping(rules: &[&SubmissionRule]) -> bool {
+    rules
+        .iter()
+        .enumerate()
+        .any(|(i, a)| rules[i + 1..].iter().any(|b| a.overlaps(b)))
+}
+
 /// Every kind has exactly one rule (or none at all, when the sources do not say); a rule names
 /// only the orderer's kinds; 電子申請 names its form.
 fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str)) {
@@ -324,7 +332,8 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
         );
     }
     let catch_all = rules.iter().filter(|r| r.guarantee_kinds.is_empty()).count();
-    if catch_all > 1 {
+    let catch_alls: Vec<&SubmissionRule> = rules.iter().filter(|r| r.guarantee_kinds.is_empty()).collect();
+    if overlapping(&catch_alls) {
         report(
             "submission.rules",
             "guarantee_kinds のない提出ルールが二つ以上あります".into(),
@@ -332,8 +341,9 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
         );
     }
     for kind in &o.guarantee_kinds {
-        let named = rules.iter().filter(|r| r.guarantee_kinds.contains(kind)).count();
-        if named > 1 {
+        let naming: Vec<&SubmissionRule> = rules.iter().filter(|r| r.guarantee_kinds.contains(kind)).collect();
+        let named = naming.len();
+        if overlapping(&naming) {
             report(
                 "submission.rules",
                 format!("「{kind}」の提出ルールが二つあります"),

@@ -146,16 +146,18 @@ pub struct RuleView<'a> {
 }
 
 pub fn rule_views(o: &Orderer) -> Vec<RuleView<'_>> {
-    let named: Vec<GuaranteeKind> = o
-        .submission
-        .rules
-        .iter()
-        .flat_map(|r| r.guarantee_kinds.iter().copied())
-        .collect();
     o.submission
         .rules
         .iter()
         .map(|rule| {
+            // The kinds other rules name for a procurement this rule is for too.
+            let named: Vec<GuaranteeKind> = o
+                .submission
+                .rules
+                .iter()
+                .filter(|other| other.overlaps(rule))
+                .flat_map(|r| r.guarantee_kinds.iter().copied())
+                .collect();
             let kinds: Vec<GuaranteeKind> = o
                 .guarantee_kinds
                 .iter()

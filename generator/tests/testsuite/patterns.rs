@@ -488,3 +488,35 @@ fn one_rule_for_several_kinds_with_a_subject_each_is_one_paragraph() {
         );
     }
 }
+
+/// A destination per procurement method: the address given for 競争入札 is said of 競争入札
+/// only; 随意契約 and 変更契約 go to each office in charge.
+#[test]
+fn a_destination_per_procurement_method() {
+    let rules = "  rules:\n    - procurements: [競争入札]\n      methods: [電子メール]\n      to: 契約課\n      email: keiyaku@town.example.jp\n      step4: pdf\n    - procurements: [随意契約, 変更契約]\n      methods: [電子メール]\n      to: 各発注担当課\n      step4: pdf\n";
+    let yaml = orderer("方式町", ONE_TARGET, rules, "").replace("name: 方式町", "name: 苅田町");
+    for date in ["2026-03-01", "2026-11-23"] {
+        let built = Built::new("procurement", &yaml, date);
+        let text = built.text("procurement");
+        has(&text, "競争入札の案件は、電子メールでのご提出となります。提出先は契約課です。送付先のメールアドレスは keiyaku@town.example.jp です。");
+        has(
+            &text,
+            "随意契約・変更契約の案件は、電子メールでのご提出となります。提出先は各発注担当課です。",
+        );
+        has(&text, "【重要】 当該PDFファイルを「発注者」へご提出ください");
+        let record = built.record("procurement");
+        assert_eq!(
+            record["submission"]["rules"][1]["procurements"],
+            serde_json::json!(["随意契約", "変更契約"])
+        );
+        assert_eq!(
+            record["submission"]["rules"][1]["guarantee_kinds"],
+            serde_json::json!(["契約保証", "前払金保証", "中間前払金保証"])
+        );
+    }
+    // Two rules for one procurement and kind are still refused.
+    let twice = yaml.replace("[随意契約, 変更契約]", "[競争入札, 変更契約]");
+    let scratch = Scratch::of(FLYERS);
+    scratch.write("content/municipalities/procurement.yaml", &twice);
+    has(&scratch.check_errors().1, "guarantee_kinds のない提出ルールが二つ以上あります");
+}
