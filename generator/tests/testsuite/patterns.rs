@@ -518,5 +518,8 @@ fn a_destination_per_procurement_method() {
     let twice = yaml.replace("[随意契約, 変更契約]", "[競争入札, 変更契約]");
     let scratch = Scratch::of(FLYERS);
     scratch.write("content/municipalities/procurement.yaml", &twice);
-    has(&scratch.check_errors().1, "guarantee_kinds のない提出ルールが二つ以上あります");
+    has(
+        &scratch.check_errors().1,
+        "guarantee_kinds のない提出ルールが二つ以上あります",
+    );
 }
