@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::content::validate::{self, Problem};
@@ -40,7 +41,8 @@ pub struct Content {
     pub local_governments: Option<LocalGovernments>,
 }
 
-pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
+/// `today`: the build date (a `confirmed` date after it is an error); `None` skips that rule.
+pub fn load_content(dir: &Path, today: Option<NaiveDate>) -> Result<Content, Diagnostics> {
     let mut errors = Diagnostics::default();
     if !dir.is_dir() {
         return Err(Diagnostic::new(dir, "コンテンツのディレクトリがありません")
@@ -123,6 +125,7 @@ pub fn load_content(dir: &Path) -> Result<Content, Diagnostics> {
                 &glossary,
                 local_governments.as_ref(),
                 site.as_ref().map(|s| &s.issuer),
+                today,
             )
         })
         .collect();
@@ -179,8 +182,9 @@ pub fn load_orderer_file(
     glossary: &[GlossaryEntry],
     local_governments: Option<&LocalGovernments>,
     issuer: Option<&Issuer>,
+    today: Option<NaiveDate>,
 ) -> Result<Orderer, Diagnostics> {
-    match load_orderer(path.to_path_buf(), glossary, local_governments, issuer) {
+    match load_orderer(path.to_path_buf(), glossary, local_governments, issuer, today) {
         (Some(loaded), errors) => errors.into_result(loaded.orderer),
         (None, errors) => Err(errors),
     }
@@ -199,6 +203,7 @@ fn load_orderer(
     glossary: &[GlossaryEntry],
     local_governments: Option<&LocalGovernments>,
     issuer: Option<&Issuer>,
+    today: Option<NaiveDate>,
 ) -> (Option<LoadedOrderer>, Diagnostics) {
     let mut errors = Diagnostics::default();
     let source = match read::text(&path) {
@@ -213,7 +218,7 @@ fn load_orderer(
         Ok(mut orderer) => {
             orderer.slug = stem(&path);
             let mut problems = local_governments.map_or_else(Vec::new, |list| orderer.resolve_code(list));
-            problems.extend(orderer.validate());
+            problems.extend(orderer.validate(today));
             problems.extend(issuer.map_or_else(Vec::new, |issuer| orderer.guarantor_problems(issuer)));
             errors.extend(diagnose(&path, &source, problems));
             (Some(LoadedOrderer { path, orderer }), errors)

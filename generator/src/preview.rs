@@ -221,6 +221,7 @@ impl Preview {
                 &self.content.glossary,
                 self.content.local_governments.as_ref(),
                 Some(&self.content.site.issuer),
+                Some(self.options.date),
             ) {
                 Ok(mut orderer) => {
                     orderer.slug = slug;

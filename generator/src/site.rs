@@ -78,7 +78,7 @@ pub fn load(options: &BuildOptions) -> Result<(Content, Templates), Diagnostics>
         .into());
     }
     let (content, templates) = rayon::join(
-        || load_content(&options.content),
+        || load_content(&options.content, Some(options.date)),
         || Templates::load(&options.templates),
     );
     let (mut content, templates) = match (content, templates) {

@@ -59,8 +59,47 @@ fn check_digit(first_five: &[u32]) -> u32 {
 
 impl<'de> Deserialize<'de> for LocalGovCode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        LocalGovCode::parse(&text).map_err(|(message, hint)| custom_error(message, hint))
+        deserializer.deserialize_any(CodeVisitor)
+    }
+}
+
+/// A code written without quotes is a YAML number: its leading zero is gone (北海道's 011002
+/// reads as 11002) and it may even read as octal, so it is refused with the quoted form.
+struct CodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CodeVisitor {
+    type Value = LocalGovCode;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a quoted six-digit code")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<LocalGovCode, E> {
+        LocalGovCode::parse(text).map_err(|(message, hint)| custom_error(message, hint))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<LocalGovCode, E> {
+        Err(custom_error(
+            format!("全国地方公共団体コード {number} が引用符で囲まれていません（数として読まれ、0 で始まるコードはその 0 が消えます）"),
+            format!("code: \"{number:06}\" のように引用符で囲んでください（市町村・都道府県なら code は書かなくても一覧から決まります）"),
+        ))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<LocalGovCode, E> {
+        match u64::try_from(number) {
+            Ok(number) => self.visit_u64(number),
+            Err(_) => Err(custom_error(
+                format!("全国地方公共団体コード {number} は6桁の数字ではありません"),
+                "検査数字を含む6桁を引用符で囲んで書いてください（例: code: \"403814\"）",
+            )),
+        }
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<LocalGovCode, E> {
+        Err(custom_error(
+            format!("全国地方公共団体コード {number} は6桁の数字ではありません"),
+            "検査数字を含む6桁を引用符で囲んで書いてください（例: code: \"403814\"）",
+        ))
     }
 }
 

@@ -19,8 +19,8 @@ pub use glossary::{lint as lint_glossary, GlossaryEntry};
 pub use kinds::{GuaranteeKind, Step3Submission, Step4Submission, SubmissionMethod};
 pub use local_governments::{LocalGovernment, LocalGovernments, LIST_PATH as LOCAL_GOVERNMENTS_PATH};
 pub use orderer::{
-    Connector, ContractScope, CountedFrom, KindStart, Link, Orderer, OrdererKind, OtherDocuments, Paper, Place,
-    QuestionAnswer, SeparateDocument, Source, Submission, SubmissionRule, Target, Timing,
+    Connector, ContractScope, CountedFrom, KindStart, KindSubject, Link, Orderer, OrdererKind, OtherDepartments,
+    OtherDocuments, Paper, Place, QuestionAnswer, SeparateDocument, Source, Submission, SubmissionRule, Target, Timing,
 };
 pub use site::{
     ApplicationService, Issuer, License, ManualVideo, OpenDataTerms, ServiceContact, SiteConfig, VerificationService,

@@ -145,9 +145,16 @@ pub struct Target {
     /// Procurement types left out (随意契約 …).
     #[serde(default)]
     pub excluded: Vec<String>,
-    /// Only cases whose procurement these departments run.
+    /// Cases whose procurement these departments run.
     #[serde(default)]
     pub departments: Vec<String>,
+    /// What the sources say of the other departments' cases. Absent: nothing — the page asks
+    /// the reader to check with the orderer, as for `問い合わせ`.
+    #[serde(default)]
+    pub other_departments: Option<OtherDepartments>,
+    /// A remark the sources give beside this date (「契約約款の改正に合わせて」), shown beside it.
+    #[serde(default)]
+    pub note: Option<String>,
     /// Where this category's guarantee kinds differ from the orderer's.
     #[serde(default)]
     pub guarantee_kinds: Option<Vec<GuaranteeKind>>,
@@ -187,6 +194,28 @@ pub enum ContractScope {
 pub struct KindStart {
     pub kind: GuaranteeKind,
     pub from: Date,
+    /// A remark the sources give beside this date, shown beside it.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The cases of departments that `departments` does not name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OtherDepartments {
+    /// The sources say only the named departments' cases are in scope.
+    #[serde(rename = "対象外")]
+    OutOfScope,
+    /// The sources send the reader to the orderer (or give other dates elsewhere).
+    #[serde(rename = "問い合わせ")]
+    Ask,
+}
+
+/// A mail subject for some of a rule's kinds.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindSubject {
+    pub guarantee_kinds: Vec<GuaranteeKind>,
+    pub subject: String,
 }
 
 /// How the 認証キー is handed over: one rule for every kind, or one per kind.
@@ -209,6 +238,10 @@ pub struct SubmissionRule {
     /// The kinds this rule is for; empty: every kind no other rule names.
     #[serde(default)]
     pub guarantee_kinds: Vec<GuaranteeKind>,
+    /// The procurement methods this rule is for (競争入札 → one office, 随意契約 and 変更契約 →
+    /// each 発注担当課); empty: every procurement.
+    #[serde(default)]
+    pub procurements: Vec<Procurement>,
     /// The ways named first, in the orderer's order; empty: the sources do not say.
     #[serde(default)]
     pub methods: Vec<SubmissionMethod>,
@@ -240,6 +273,10 @@ pub struct SubmissionRule {
     /// The mail subject the orderer asks for, with its example.
     #[serde(default)]
     pub subject: Option<String>,
+    /// A subject per kind, where the rule is otherwise one for several kinds (in place of
+    /// `subject`): the page says the rule once.
+    #[serde(default)]
+    pub subjects: Vec<KindSubject>,
     /// The contractor telephones to confirm the mail arrived.
     #[serde(default)]
     pub arrival_call: bool,
@@ -254,6 +291,26 @@ pub struct SubmissionRule {
     /// the page tells the reader to ask.
     #[serde(default)]
     pub step4: Option<Step4Submission>,
+}
+
+impl SubmissionRule {
+    /// Whether both rules apply to some procurement.
+    pub fn overlaps(&self, other: &SubmissionRule) -> bool {
+        self.procurements.is_empty()
+            || other.procurements.is_empty()
+            || self.procurements.iter().any(|p| other.procurements.contains(p))
+    }
+}
+
+/// How the contract was procured, where a rule differs by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Procurement {
+    #[serde(rename = "競争入札")]
+    CompetitiveBidding,
+    #[serde(rename = "随意契約")]
+    PrivateContract,
+    #[serde(rename = "変更契約")]
+    ChangeContract,
 }
 
 /// When the 認証キー is submitted.

@@ -9,9 +9,21 @@ use std::path::Path;
 
 use super::{
     prefecture_name, prefecture_number, GlossaryEntry, GuaranteeKind, LocalGovCode, Orderer, OrdererKind, SiteConfig,
-    Step3Submission, Step4Submission, SubmissionMethod,
+    Step3Submission, Step4Submission, SubmissionMethod, SubmissionRule,
 };
 use crate::wareki;
+
+use chrono::NaiveDate;
+
+/// The kind as written in the file.
+fn kind_name(kind: OrdererKind) -> &'static str {
+    match kind {
+        OrdererKind::Municipality => "市町村",
+        OrdererKind::Prefecture => "都道府県",
+        OrdererKind::Association => "一部事務組合・広域連合",
+        OrdererKind::Enterprise => "企業局・公営企業",
+    }
+}
 
 /// One rule broken: where (the field as written in YAML), what, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +60,8 @@ const RESERVED_SLUGS: &[&str] = &[
 
 impl Orderer {
     /// Every rule of one orderer's file across its fields, and about its file name (`slug`).
-    pub fn validate(&self) -> Vec<Problem> {
+    /// `today` is the build date, which `confirmed` may not be later than.
+    pub fn validate(&self, today: Option<NaiveDate>) -> Vec<Problem> {
         let o = self;
         let mut found = Vec::new();
         let mut report = |field: &str, message: String, hint: &str| {
@@ -103,6 +116,24 @@ impl Orderer {
                     "都道府県名かコードのどちらかを直してください",
                 );
             }
+        }
+        if o.district.is_some() && o.kind != OrdererKind::Municipality {
+            report(
+                "district",
+                format!("district（郡）は町村にだけ書きます（kind: {}）", kind_name(o.kind)),
+                "district を削除するか、kind を「市町村」にしてください",
+            );
+        }
+        if let Some(today) = today.filter(|today| o.confirmed.0 > *today) {
+            report(
+                "confirmed",
+                format!(
+                    "確認日 {} がビルドの日付 {} より後です：ページが、まだ来ていない日に確認したと書くことになります",
+                    o.confirmed,
+                    today.format("%Y-%m-%d")
+                ),
+                "出典を読んだ日を書いてください。過去の日付でビルドするなら、その日までに確認した内容にしてください",
+            );
         }
         match o.kind {
             OrdererKind::Prefecture if o.name != o.prefecture => report(
@@ -194,6 +225,13 @@ impl Orderer {
                     );
                 }
             }
+            if target.other_departments.is_some() && target.departments.is_empty() {
+                report(
+                    &at("other_departments"),
+                    "other_departments は departments を書いたときだけ書きます".into(),
+                    "対象の部署を departments に書くか、other_departments を削除してください",
+                );
+            }
             for (j, start) in target.kind_starts.iter().enumerate() {
                 let field = format!("targets[{i}].kind_starts[{j}]");
                 if !o.kinds_of(target).contains(&start.kind) {
@@ -264,6 +302,14 @@ fn check_kind_list(kinds: &[GuaranteeKind], field: &str, report: &mut impl FnMut
     }
 }
 
+/// Two of `rules` apply to one procurement: no `procurements` means every procurement.
+fn overlapping(rules: &[&SubmissionRule]) -> bool {
+    rules
+        .iter()
+        .enumerate()
+        .any(|(i, a)| rules[i + 1..].iter().any(|b| a.overlaps(b)))
+}
+
 /// Every kind has exactly one rule (or none at all, when the sources do not say); a rule names
 /// only the orderer's kinds; 電子申請 names its form.
 fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str)) {
@@ -278,8 +324,16 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
     if rules.is_empty() {
         return;
     }
+    if o.submission.ask.is_some() {
+        report(
+            "submission.ask",
+            "submission.ask は提出ルール（rules）がないときだけ書きます".into(),
+            "問い合わせ先はルールごとの ask に書いてください（rules[].ask）",
+        );
+    }
     let catch_all = rules.iter().filter(|r| r.guarantee_kinds.is_empty()).count();
-    if catch_all > 1 {
+    let catch_alls: Vec<&SubmissionRule> = rules.iter().filter(|r| r.guarantee_kinds.is_empty()).collect();
+    if overlapping(&catch_alls) {
         report(
             "submission.rules",
             "guarantee_kinds のない提出ルールが二つ以上あります".into(),
@@ -287,8 +341,9 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
         );
     }
     for kind in &o.guarantee_kinds {
-        let named = rules.iter().filter(|r| r.guarantee_kinds.contains(kind)).count();
-        if named > 1 {
+        let naming: Vec<&SubmissionRule> = rules.iter().filter(|r| r.guarantee_kinds.contains(kind)).collect();
+        let named = naming.len();
+        if overlapping(&naming) {
             report(
                 "submission.rules",
                 format!("「{kind}」の提出ルールが二つあります"),
@@ -324,6 +379,29 @@ fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str))
                 },
                 "電子申請なら form に name と url を書き、methods に「電子申請」を入れてください",
             );
+        }
+        if rule.subject.is_some() && !rule.subjects.is_empty() {
+            report(
+                &field,
+                "subject と subjects の両方があります".into(),
+                "件名が保証の種類ごとに違うなら subjects だけに、同じなら subject だけにしてください",
+            );
+        }
+        for subject in &rule.subjects {
+            for kind in subject.guarantee_kinds.iter().filter(|k| {
+                !(if rule.guarantee_kinds.is_empty() {
+                    &o.guarantee_kinds
+                } else {
+                    &rule.guarantee_kinds
+                })
+                .contains(k)
+            }) {
+                report(
+                    &field,
+                    format!("subjects の「{kind}」はこのルールの保証の種類ではありません"),
+                    "subjects には、このルールの guarantee_kinds にある種類だけを書いてください",
+                );
+            }
         }
         if let Some(email) = &rule.email {
             if !email.contains('@') || email.contains(char::is_whitespace) {

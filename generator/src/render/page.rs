@@ -59,6 +59,7 @@ impl PageJob<'_> {
             start_date => &summary.start.text,
             started => summary.start.passed,
             headline_kinds => Serde(&summary.headline_kinds),
+            later_kinds => Serde(&summary.later_kinds),
             kinds_canonical => Serde(&summary.kinds_canonical),
             step3 => Serde(&summary.step3),
             step4 => Serde(&summary.step4),

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::content::{GuaranteeKind, Orderer};
 
-use super::views::{self, DateView, PaperView, RuleView, StepView, TargetGroup, TargetView};
+use super::views::{self, DateView, KindRow, KindStartView, PaperView, RuleView, StepView, TargetGroup, TargetView};
 
 /// What an orderer's page, the index, the feed and open data know of one orderer, relative to
 /// the build date.
@@ -23,8 +23,13 @@ pub struct OrdererSummary<'a> {
     pub step3: StepView,
     pub step4: StepView,
     pub paper: Option<PaperView>,
-    /// 前払金保証 and 契約保証 in display order: 中間前払金保証 is part of the first.
+    /// 前払金保証 and 契約保証 in display order (中間前払金保証 is part of the first), those
+    /// eligible by the build date (before the start: from the start date).
     pub headline_kinds: Vec<GuaranteeKind>,
+    /// Main kinds that a `kind_starts` makes eligible only after that day, with their date.
+    pub later_kinds: Vec<KindStartView>,
+    /// 対象の保証証書: each kind, with its date where it starts after the 運用開始日.
+    pub kind_rows: Vec<KindRow>,
     /// The kinds in the flyers' canonical order, for the Q&A list.
     pub kinds_canonical: Vec<GuaranteeKind>,
 }
@@ -34,10 +39,19 @@ impl<'a> OrdererSummary<'a> {
     pub fn new(o: &'a Orderer, today: NaiveDate) -> Option<Self> {
         let start = o.start_date()?;
         let rules = views::rule_views(o);
+        let start_view = DateView::new(start, today);
+        let reference = if start_view.passed { today } else { start.0 };
+        let kind_from = |kind: GuaranteeKind| views::kind_from(o, kind).unwrap_or(start);
+        let (headline_kinds, later_kinds): (Vec<GuaranteeKind>, Vec<GuaranteeKind>) = o
+            .guarantee_kinds
+            .iter()
+            .copied()
+            .filter(|k| k.is_main())
+            .partition(|k| kind_from(*k).0 <= reference);
         let (step3, step4) = views::step_views(&rules);
         Some(OrdererSummary {
             full_name: o.full_name(),
-            start: DateView::new(start, today),
+            start: start_view,
             confirmed: DateView::new(o.confirmed, today),
             groups: views::target_groups(o, today),
             targets: views::target_views(o, today),
@@ -45,7 +59,23 @@ impl<'a> OrdererSummary<'a> {
             step4,
             rules,
             paper: views::paper_view(o, today),
-            headline_kinds: o.guarantee_kinds.iter().copied().filter(|k| k.is_main()).collect(),
+            headline_kinds,
+            later_kinds: later_kinds
+                .into_iter()
+                .map(|kind| KindStartView {
+                    kind,
+                    from: DateView::new(kind_from(kind), today),
+                    note: None,
+                })
+                .collect(),
+            kind_rows: o
+                .guarantee_kinds
+                .iter()
+                .map(|&kind| KindRow {
+                    kind,
+                    from: (kind_from(kind) > start).then(|| DateView::new(kind_from(kind), today)),
+                })
+                .collect(),
             kinds_canonical: GuaranteeKind::ALL
                 .into_iter()
                 .filter(|k| o.guarantee_kinds.contains(k))

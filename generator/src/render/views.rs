@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::content::{
-    ContractScope, CountedFrom, Date, GuaranteeKind, Orderer, SiteConfig, Step3Submission, Step4Submission,
-    SubmissionRule, Target,
+    ContractScope, CountedFrom, Date, GuaranteeKind, Orderer, OtherDepartments, SiteConfig, Step3Submission,
+    Step4Submission, SubmissionRule, Target,
 };
 use crate::wareki;
 
@@ -40,6 +40,8 @@ pub struct TargetGroup {
     pub counted_from: Option<CountedFrom>,
     pub contracts: Option<ContractScope>,
     pub departments: Vec<String>,
+    pub other_departments: Option<OtherDepartments>,
+    pub note: Option<String>,
     pub excluded: Vec<String>,
     pub categories: Vec<String>,
 }
@@ -52,6 +54,8 @@ pub fn target_groups(o: &Orderer, today: NaiveDate) -> Vec<TargetGroup> {
                 && g.counted_from == target.counted_from
                 && g.contracts == target.contracts
                 && g.departments == target.departments
+                && g.other_departments == target.other_departments
+                && g.note == target.note
                 && g.excluded == target.excluded
         };
         match groups.last_mut() {
@@ -61,6 +65,8 @@ pub fn target_groups(o: &Orderer, today: NaiveDate) -> Vec<TargetGroup> {
                 counted_from: target.counted_from,
                 contracts: target.contracts,
                 departments: target.departments.clone(),
+                other_departments: target.other_departments,
+                note: target.note.clone(),
                 excluded: target.excluded.clone(),
                 categories: vec![target.category.clone()],
             }),
@@ -84,6 +90,24 @@ pub struct TargetView {
 pub struct KindStartView {
     pub kind: GuaranteeKind,
     pub from: DateView,
+    pub note: Option<String>,
+}
+
+/// A kind of 対象の保証証書 with the day it becomes eligible, where that is after the 運用開始日.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindRow {
+    pub kind: GuaranteeKind,
+    pub from: Option<DateView>,
+}
+
+/// The first day `kind` is eligible in any category: the category's date, or its later
+/// `kind_starts` date for that kind.
+pub fn kind_from(o: &Orderer, kind: GuaranteeKind) -> Option<Date> {
+    o.targets
+        .iter()
+        .filter(|t| o.kinds_of(t).contains(&kind))
+        .map(|t| t.kind_starts.iter().find(|s| s.kind == kind).map_or(t.from, |s| s.from))
+        .min()
 }
 
 pub fn target_views(o: &Orderer, today: NaiveDate) -> Vec<TargetView> {
@@ -102,6 +126,7 @@ pub fn target_views(o: &Orderer, today: NaiveDate) -> Vec<TargetView> {
                     .map(|s| KindStartView {
                         kind: s.kind,
                         from: DateView::new(s.from, today),
+                        note: s.note.clone(),
                     })
                     .collect(),
             }
@@ -121,16 +146,18 @@ pub struct RuleView<'a> {
 }
 
 pub fn rule_views(o: &Orderer) -> Vec<RuleView<'_>> {
-    let named: Vec<GuaranteeKind> = o
-        .submission
-        .rules
-        .iter()
-        .flat_map(|r| r.guarantee_kinds.iter().copied())
-        .collect();
     o.submission
         .rules
         .iter()
         .map(|rule| {
+            // The kinds other rules name for a procurement this rule is for too.
+            let named: Vec<GuaranteeKind> = o
+                .submission
+                .rules
+                .iter()
+                .filter(|other| other.overlaps(rule))
+                .flat_map(|r| r.guarantee_kinds.iter().copied())
+                .collect();
             let kinds: Vec<GuaranteeKind> = o
                 .guarantee_kinds
                 .iter()

@@ -13,7 +13,7 @@ fn same_inputs_and_date_give_byte_identical_output() {
     let second = snapshot(&s.path("public"));
     assert_eq!(first, second);
     assert!(first.contains_key("ashiya-machi/index.html") && first.contains_key("saiki-shi/index.html"));
-    generator::build(&s.options("2026-03-01")).unwrap();
+    generator::build(&s.as_of("2026-03-01")).unwrap();
     assert_ne!(first, snapshot(&s.path("public")), "the build date changes statuses");
 }
 

@@ -161,7 +161,7 @@ fn pages_have_the_mechanism_diagram_and_a_qr_code() {
 #[test]
 fn index_groups_by_prefecture_with_status_relative_to_the_build_date() {
     let scratch = Scratch::of(REAL);
-    generator::build(&scratch.options("2025-01-01")).unwrap();
+    generator::build(&scratch.as_of("2025-01-01")).unwrap();
     let index = without_break_marks(&fs::read_to_string(scratch.path("public/index.html")).unwrap());
     let position = |prefecture: &str| {
         index

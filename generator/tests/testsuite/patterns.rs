@@ -24,7 +24,7 @@ impl Built {
     fn new(slug: &str, yaml: &str, date: &str) -> Built {
         let scratch = Scratch::of(FLYERS);
         scratch.write(&format!("content/municipalities/{slug}.yaml"), yaml);
-        generator::build(&scratch.options(date)).unwrap_or_else(|e| panic!("{e}"));
+        generator::build(&scratch.as_of(date)).unwrap_or_else(|e| panic!("{e}"));
         Built { scratch }
     }
     fn html(&self, slug: &str) -> String {
@@ -194,7 +194,7 @@ fn counted_from_the_call_for_bids_with_a_procurement_type_excluded() {
 
 #[test]
 fn departments_in_scope_and_a_later_start_for_one_kind() {
-    let targets = "  - category: 工事\n    from: 2026-04-01\n    counted_from: 契約締結\n    departments: [建設管理部]\n    kind_starts:\n      - kind: 前払金保証\n        from: 2026-10-01\n";
+    let targets = "  - category: 工事\n    from: 2026-04-01\n    counted_from: 契約締結\n    departments: [建設管理部]\n    other_departments: 対象外\n    kind_starts:\n      - kind: 前払金保証\n        from: 2026-10-01\n";
     let yaml = orderer("広川町", targets, EMAIL, "");
     let before = Built::new("dept", &yaml, "2026-06-01");
     let text = before.text("dept");
@@ -386,7 +386,7 @@ fn a_site_of_another_issuer_builds_with_its_own_names() {
     copy_dir(&fixtures().join("sites/other-issuer"), &scratch.path("content"));
     fs::remove_file(scratch.path("content/README.md")).unwrap();
     for date in ["2026-03-01", "2026-11-23"] {
-        generator::build(&scratch.options(date)).unwrap_or_else(|e| panic!("{e}"));
+        generator::build(&scratch.as_of(date)).unwrap_or_else(|e| panic!("{e}"));
         let page = main_text(&without_break_marks(
             &fs::read_to_string(scratch.path("public/okagaki-machi/index.html")).unwrap(),
         ));
@@ -413,5 +413,113 @@ fn a_site_of_another_issuer_builds_with_its_own_names() {
     has(
         &errors,
         "guarantors（架空建設業保証株式会社）に西日本建設業保証株式会社がありません",
+    );
+}
+
+/// A start per ordering department, the other departments' cases sent to the orderer; a note
+/// beside a date; a later start for one kind followed by Attention and 対象の保証証書 at two
+/// dates; the 契約保証予約 note only where 契約保証 is in scope.
+#[test]
+fn per_department_starts_notes_beside_dates_and_kinds_that_start_later() {
+    let targets = "  - category: 工事\n    from: 2024-02-01\n    counted_from: 入札公告・指名通知\n    departments: [技術監理局契約部契約課]\n    other_departments: 問い合わせ\n    note: 契約約款の改正に合わせて\n    kind_starts:\n      - kind: 契約保証\n        from: 2024-10-01\n        note: 履行保証の様式の改正後\n  - category: 工事\n    from: 2024-04-01\n    counted_from: 入札公告・指名通知\n    departments: [港湾空港局]\n    other_departments: 問い合わせ\n";
+    let yaml = orderer("部署町", targets, EMAIL, "").replace("name: 部署町", "name: 苅田町");
+    let before = Built::new("per-dept", &yaml, "2024-03-01");
+    let text = before.text("per-dept");
+    has(&text, "令和6年(2024年)2月1日（契約約款の改正に合わせて）以降に、苅田町が入札公告又は指名通知を行う「工事」のうち、技術監理局契約部契約課が発注する案件");
+    has(
+        &text,
+        "令和6年(2024年)4月1日以降に、苅田町が入札公告又は指名通知を行う「工事」のうち、港湾空港局が発注する案件",
+    );
+    has(&text, "その他の部署が発注する案件は、苅田町にご確認ください。");
+    lacks(&text, "に限ります");
+    has(
+        &text,
+        "「工事」の「契約保証」は令和6年(2024年)10月1日（履行保証の様式の改正後）以降が対象です。",
+    );
+    // Attention promises only what is eligible by then, and says when the rest follows (the
+    // first category that has it: 港湾空港局's, from its own start).
+    has(&text, "「前払金保証」の保証証書は、電子証書でのご提供が可能となりました。「契約保証」は令和6年(2024年)4月1日から対象となります。");
+    has(&text, "契約保証（令和6年(2024年)4月1日から）");
+    has(&text, "※契約保証予約は対象外です。");
+    let after = Built::new("per-dept", &yaml, "2024-10-01");
+    let text = after.text("per-dept");
+    has(
+        &text,
+        "「契約保証」と「前払金保証」の保証証書は、電子証書でのご提供が可能となりました。",
+    );
+    lacks(&text, "から対象となります。");
+    assert_eq!(
+        after.record("per-dept")["targets"][0]["note"],
+        "契約約款の改正に合わせて"
+    );
+    assert_eq!(
+        after.record("per-dept")["targets"][1]["other_departments"],
+        "問い合わせ"
+    );
+
+    // No 契約保証 in scope: no word about 契約保証予約.
+    let advance_only = orderer("前払町", ONE_TARGET, EMAIL, "")
+        .replace("name: 前払町", "name: 苅田町")
+        .replace(
+            "guarantee_kinds: [契約保証, 前払金保証, 中間前払金保証]",
+            "guarantee_kinds: [前払金保証, 中間前払金保証]",
+        );
+    for date in ["2026-03-01", "2026-11-23"] {
+        lacks(
+            &Built::new("advance", &advance_only, date).text("advance"),
+            "契約保証予約",
+        );
+    }
+}
+
+/// One rule for several kinds with a subject per kind: said as one paragraph, not once per kind.
+#[test]
+fn one_rule_for_several_kinds_with_a_subject_each_is_one_paragraph() {
+    let rules = "  rules:\n    - methods: [電子メール]\n      step4: pdf\n      to: 総務福祉課\n      subjects:\n        - guarantee_kinds: [契約保証]\n          subject: 「【契約保証】○○」\n        - guarantee_kinds: [前払金保証, 中間前払金保証]\n          subject: 「【前払保証】○○」\n";
+    let yaml = orderer("件名町", ONE_TARGET, rules, "").replace("name: 件名町", "name: 苅田町");
+    for date in ["2026-03-01", "2026-11-23"] {
+        let built = Built::new("subjects", &yaml, date);
+        let text = built.text("subjects");
+        has(&text, "電子メールでのご提出となります。提出先は総務福祉課です。メールの件名は、「契約保証」は「【契約保証】○○」、「前払金保証」・「中間前払金保証」は「【前払保証】○○」としてください。");
+        assert_eq!(text.matches("提出先は総務福祉課です。").count(), 1, "{text}");
+        assert_eq!(
+            built.record("subjects")["submission"]["rules"][0]["subjects"][1]["subject"],
+            "「【前払保証】○○」"
+        );
+    }
+}
+
+/// A destination per procurement method: the address given for 競争入札 is said of 競争入札
+/// only; 随意契約 and 変更契約 go to each office in charge.
+#[test]
+fn a_destination_per_procurement_method() {
+    let rules = "  rules:\n    - procurements: [競争入札]\n      methods: [電子メール]\n      to: 契約課\n      email: keiyaku@town.example.jp\n      step4: pdf\n    - procurements: [随意契約, 変更契約]\n      methods: [電子メール]\n      to: 各発注担当課\n      step4: pdf\n";
+    let yaml = orderer("方式町", ONE_TARGET, rules, "").replace("name: 方式町", "name: 苅田町");
+    for date in ["2026-03-01", "2026-11-23"] {
+        let built = Built::new("procurement", &yaml, date);
+        let text = built.text("procurement");
+        has(&text, "競争入札の案件は、電子メールでのご提出となります。提出先は契約課です。送付先のメールアドレスは keiyaku@town.example.jp です。");
+        has(
+            &text,
+            "随意契約・変更契約の案件は、電子メールでのご提出となります。提出先は各発注担当課です。",
+        );
+        has(&text, "【重要】 当該PDFファイルを「発注者」へご提出ください");
+        let record = built.record("procurement");
+        assert_eq!(
+            record["submission"]["rules"][1]["procurements"],
+            serde_json::json!(["随意契約", "変更契約"])
+        );
+        assert_eq!(
+            record["submission"]["rules"][1]["guarantee_kinds"],
+            serde_json::json!(["契約保証", "前払金保証", "中間前払金保証"])
+        );
+    }
+    // Two rules for one procurement and kind are still refused.
+    let twice = yaml.replace("[随意契約, 変更契約]", "[競争入札, 変更契約]");
+    let scratch = Scratch::of(FLYERS);
+    scratch.write("content/municipalities/procurement.yaml", &twice);
+    has(
+        &scratch.check_errors().1,
+        "guarantee_kinds のない提出ルールが二つ以上あります",
     );
 }

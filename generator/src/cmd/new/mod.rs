@@ -88,7 +88,7 @@ fn create(args: &NewArgs) -> Result<PathBuf, String> {
     // The national code list too: a misspelt name or the wrong prefecture is refused here.
     let mut list_errors = Diagnostics::default();
     let local_governments = generator::load::load_local_governments(&args.content, &mut list_errors);
-    let refused = match load_orderer_file(&path, &[], local_governments.as_ref(), None) {
+    let refused = match load_orderer_file(&path, &[], local_governments.as_ref(), None, None) {
         Ok(_) => Diagnostics::default(),
         Err(errors) => errors,
     };
