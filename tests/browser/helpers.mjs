@@ -29,7 +29,7 @@ export function sitePaths() {
 }
 
 export function municipalityPaths() {
-  return sitePaths().filter((p) => p !== "/" && p !== "/verify/" && p !== "/404.html");
+  return sitePaths().filter((p) => !["/", "/verify/", "/accessibility/", "/404.html"].includes(p));
 }
 
 /** Opens a page and records console errors, failed requests and requests to other origins. */

@@ -23,6 +23,7 @@ pub fn pages(verification_external: bool) -> Vec<(&'static str, String)> {
     if !verification_external {
         pages.push(("verify.html", format!("{VERIFY_PATH}index.html")));
     }
+    pages.push(("accessibility.html", "accessibility/index.html".to_string()));
     pages.push(("404.html", "404.html".to_string()));
     pages
 }

@@ -31,6 +31,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "orderer.html",
     "verify.html",
     "404.html",
+    "accessibility.html",
     "feed.xml",
     "sitemap.xml",
     "robots.txt",

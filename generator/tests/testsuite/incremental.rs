@@ -233,7 +233,7 @@ fn the_cli_rebuilds_only_the_lists_and_keeps_one_spare() {
     for _ in 0..2 {
         let again = build();
         assert!(
-            again.contains("生成 10、"),
+            again.contains("生成 11、"),
             "only the lists are rendered again: {again}"
         );
         assert!(again.contains("うち内容が変わったもの 0"), "{again}");

@@ -12,3 +12,4 @@ mod patterns;
 mod reference;
 mod services;
 mod util;
+mod wording;

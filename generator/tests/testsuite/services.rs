@@ -31,8 +31,9 @@ fn the_verification_service_is_this_sites_page_by_default_and_named_wherever_it_
     }
     let ashiya = built(&s, "ashiya-machi/index.html");
     assert!(ashiya.contains("<a href=\"/verify/\">D-Sure（発注者用保証確認サービス）</a>で電子証書を閲覧します。"));
-    assert!(ashiya
-        .contains("発注者は<a href=\"/verify/\">D-Sure(発注者用保証確認サービス)</a>を通じて、電子証書を閲覧します。"));
+    assert!(ashiya.contains(
+        "発注者は<a href=\"/verify/\">D-Sure（発注者用保証確認サービス）</a>を通じて、電子証書を閲覧します。"
+    ));
     assert!(built(&s, "sitemap.xml").contains("/verify/</loc>"));
 }
 
@@ -115,12 +116,25 @@ fn the_manual_video_is_linked_as_such_only_when_content_gives_its_page() {
 fn every_page_gives_the_company_contact_and_the_orderers_page_its_own() {
     let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
-    for page in ["index.html", "verify/index.html", "404.html", "ashiya-machi/index.html"] {
+    for page in [
+        "index.html",
+        "verify/index.html",
+        "404.html",
+        "accessibility/index.html",
+    ] {
         assert!(
             built(&s, page).contains("お問い合わせ：西日本建設業保証株式会社　<a href=\"https://www.wjcs.net/\">"),
             "{page}"
         );
     }
+    // An orderer's page gives it once, in its own お問い合わせ section, not again in the footer.
+    let ashiya = built(&s, "ashiya-machi/index.html");
+    assert_eq!(
+        ashiya
+            .matches("西日本建設業保証株式会社　<a href=\"https://www.wjcs.net/\">")
+            .count(),
+        1
+    );
     let saiki = main_text(&built(&s, "saiki-shi/index.html"));
     assert!(
         saiki.contains("提出方法・対象案件について\n佐伯市 契約検査課契約係"),
