@@ -30,9 +30,9 @@ fn the_verification_service_is_this_sites_page_by_default_and_named_wherever_it_
         );
     }
     let ashiya = built(&s, "ashiya-machi/index.html");
-    assert!(ashiya.contains("<a href=\"/verify/\">D-Sure（発注者用保証確認サービス）</a>で電子証書を閲覧します。"));
+    assert!(ashiya.contains("<a href=\"/verify/\">D-Sure</a>（発注者用保証確認サービス）で電子証書を閲覧します。"));
     assert!(ashiya.contains(
-        "発注者は<a href=\"/verify/\">D-Sure（発注者用保証確認サービス）</a>を通じて、電子証書を閲覧します。"
+        "発注者は<a href=\"/verify/\">D-Sure</a>（発注者用保証確認サービス）を通じて、電子証書を閲覧します。"
     ));
     assert!(built(&s, "sitemap.xml").contains("/verify/</loc>"));
 }
