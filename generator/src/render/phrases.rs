@@ -306,7 +306,9 @@ fn glue_particles(text: &str, ranges: &mut [Whole]) -> (Vec<(usize, usize)>, Vec
         if text[end..]
             .chars()
             .next()
-            .is_some_and(|n| !is_hiragana(n) && !is_punctuation(n) && !matches!(n, 'ー'))
+            // A new word may start a line after the particle: a kanji or katakana word, a
+            // bracket, or ご/お beginning one (「「…(PDF)」を｜ご提出いただく」).
+            .is_some_and(|n| (!is_hiragana(n) || matches!(n, 'ご' | 'お')) && !is_punctuation(n) && n != 'ー')
         {
             breaks.push(end);
         }
