@@ -70,6 +70,24 @@ pub fn load_content(dir: &Path, today: Option<NaiveDate>) -> Result<Content, Dia
             Vec::new()
         }
     };
+    // One orthography per page (又は, full-width parentheses after a name, …): `style.yaml`, in
+    // the glossary's form, checked with it. Optional: a site without one has no style rules.
+    let mut glossary = glossary;
+    let style_path = dir.join("style.yaml");
+    if style_path.exists() {
+        match read::text(&style_path) {
+            Ok(source) => match yaml::parse::<Vec<GlossaryEntry>>(&style_path, &source) {
+                Ok(entries) => {
+                    errors.extend(diagnose(&style_path, &source, validate::glossary_problems(&entries)));
+                    let style = entries.into_iter().filter(|e| !e.wrong.trim().is_empty());
+                    glossary.extend(style.map(|e| GlossaryEntry { style: true, ..e }));
+                }
+                Err(e) => errors.extend(e),
+            },
+            Err(e) => errors.push(e),
+        }
+    }
+    let glossary = glossary;
     let lint =
         |path: &Path, source: &str, errors: &mut Diagnostics| errors.extend(lint_glossary(path, source, &glossary));
 

@@ -31,7 +31,7 @@ export function sitePaths() {
 }
 
 export function municipalityPaths() {
-  return sitePaths().filter((p) => p !== "/" && p !== "/404.html");
+  return sitePaths().filter((p) => !["/", "/accessibility/", "/404.html"].includes(p));
 }
 
 /**

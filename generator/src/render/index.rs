@@ -20,6 +20,7 @@ use super::templates::Templates;
 pub fn pages() -> Vec<(&'static str, String)> {
     vec![
         ("index.html", "index.html".to_string()),
+        ("accessibility.html", "accessibility/index.html".to_string()),
         ("404.html", "404.html".to_string()),
     ]
 }

@@ -65,6 +65,7 @@ impl PageJob<'_> {
             step4 => Serde(&summary.step4),
             printouts_refused => o.printouts_refused,
             documents => Serde(&o.submission.documents),
+            submission => Serde(&o.submission),
             ..Value::from(Serde(sentences))
             }
         };

@@ -17,6 +17,11 @@ const SKIPPED_ELEMENTS: &[&str] = &["head", "script", "style", "svg", "textarea"
 const LONGEST_QUOTED_TERM: usize = 16;
 /// What BudouX reads in place of a name, a date or a term: a kanji, as most names end in one.
 const PLACEHOLDER: &str = "某";
+/// Addresses, URLs and numbers longer than this (bytes) may break: kept whole they would not
+/// fit a 375 px screen.
+const LONGEST_WHOLE_RUN: usize = 36;
+/// A term up to this many characters is wrapped whole with the particle after it.
+const SHORT_TERM: usize = 10;
 /// Clauses remembered across pages, so that memory stays bounded on large sites.
 const CACHED_CLAUSES: usize = 8192;
 /// Whole texts remembered: the first ones met, which on a large site are the shared ones.
@@ -88,8 +93,12 @@ impl LineBreaker {
             } else {
                 let end = rest.find('<').unwrap_or(rest.len());
                 let text = &rest[..end];
-                if skipping.is_some() || !text.chars().any(is_japanese) {
+                if skipping.is_some() {
                     out.push_str(text);
+                } else if !text.chars().any(is_japanese) {
+                    // A link's text alone (a mail address, a URL, a telephone number): no
+                    // phrases to cut, but it must not break at its hyphens or dots either.
+                    wrap_latin_runs(text, &mut out);
                 } else {
                     self.cut_into(text, &mut out);
                 }
@@ -106,7 +115,8 @@ impl LineBreaker {
     }
 
     fn cut(&self, text: &str) -> String {
-        let whole = self.whole_ranges(text);
+        let mut whole = self.whole_ranges(text);
+        let (glued, after_particles) = glue_particles(text, &mut whole);
         // BudouX reads each name, date or term as one placeholder word: no break can fall
         // inside it anyway, and a clause like 「某における認証キーの提出方法を教えてください。」
         // is then the same on every orderer's page, so it is cut once.
@@ -122,20 +132,25 @@ impl LineBreaker {
         }
         masked.push_str(&text[at..]);
         original_at.extend(at..=text.len());
-        let breaks: Vec<usize> = self
+        let mut breaks: Vec<usize> = self
             .phrase_ends(&masked)
             .into_iter()
             // Phrase ends are character boundaries: never inside a placeholder, so never inside
             // what it stands for; the end of a placeholder maps to the end of its range.
             .map(|end| original_at[end])
-            .filter(|&at| at > 0 && at < text.len())
+            .filter(|&at| at > 0 && at < text.len() && may_break_at(text, at))
+            .filter(|&at| !glued.iter().any(|&(start, end)| start < at && at < end))
             .collect();
+        breaks.extend(after_particles.into_iter().filter(|at| *at < text.len()));
+        breaks.sort_unstable();
+        breaks.dedup();
         // Marks in text order; at one position a span closes before a break, and a break comes
         // before a span opens.
         let mut marks: Vec<(usize, u8, &str)> = breaks.into_iter().map(|b| (b, 1, "<wbr>")).collect();
-        for range in whole.iter().filter(|r| r.wrap) {
-            marks.push((range.start, 2, "<span class=\"nw\">"));
-            marks.push((range.end, 0, "</span>"));
+        let spans = whole.iter().filter(|r| r.wrap).map(|r| (r.start, r.end)).chain(glued);
+        for (start, end) in spans {
+            marks.push((start, 2, "<span class=\"nw\">"));
+            marks.push((end, 0, "</span>"));
         }
         marks.sort_unstable();
         let mut out = String::with_capacity(text.len() + marks.len() * 8);
@@ -202,7 +217,15 @@ impl LineBreaker {
                 let len = rest
                     .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '@')))
                     .unwrap_or(rest.len());
-                (len > 1).then_some((len, false))
+                // A run with a hyphen or a dot (a telephone number, an address) must not
+                // break there either: wrapped, where it fits a phone's line.
+                let run = &rest[..len];
+                (len > 1).then(|| {
+                    (
+                        len,
+                        len <= LONGEST_WHOLE_RUN && run.contains(['-', '.', '/', '@', ':', '_']),
+                    )
+                })
             };
             match found {
                 Some((len, wrap)) => {
@@ -216,8 +239,157 @@ impl LineBreaker {
                 None => i += rest.chars().next().map(char::len_utf8).unwrap_or(1),
             }
         }
+        join_underscored(text, &mut ranges);
         ranges
     }
+}
+
+/// Whether BudouX's phrase end at `at` may stay a break: never between ご/お and the word they
+/// honour (「ご｜提出」「お｜手続き」), never just before a particle that follows a word written
+/// in kanji, katakana, Latin letters or a bracket (「提出｜を」「メール｜で」), which would then
+/// start a line.
+fn may_break_at(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    let (Some(before), Some(after)) = (before, after) else {
+        return true;
+    };
+    if matches!(before, 'ご' | 'お' | '御') && !is_punctuation(after) {
+        return false;
+    }
+    let verb = ["です", "でき"].iter().any(|v| text[at..].starts_with(v));
+    !(is_particle(after) && !verb && !is_hiragana(before))
+}
+
+/// A particle right after a closing bracket (「「発注者」｜へ」「保証料領収証」｜を」「(PDF)｜を」)
+/// or after a space (「1 ｜は」) would start a line: browsers break there whatever `keep-all`
+/// says. The character before, the bracket or space and the particle are glued into one `.nw`
+/// piece (a wrapped range ending there grows to hold the particle instead). Returns the glued
+/// pieces, inside which no phrase break may fall, and the breaks due after their particles
+/// (「「…業務」が｜対象と」, which BudouX, reading the term as one word, does not give).
+fn glue_particles(text: &str, ranges: &mut [Whole]) -> (Vec<(usize, usize)>, Vec<usize>) {
+    let mut glued = Vec::new();
+    let mut breaks = Vec::new();
+    for (at, c) in text.char_indices() {
+        let closer = matches!(c, '」' | '』' | '）' | ')' | '】');
+        if !closer && c != ' ' {
+            continue;
+        }
+        let after = at + c.len_utf8();
+        let Some(particle) = text[after..].chars().next().filter(|&p| is_particle(p)) else {
+            continue;
+        };
+        let Some((start, before)) = text[..at].char_indices().next_back() else {
+            continue;
+        };
+        if before.is_whitespace() || (!closer && is_japanese(before)) {
+            continue; // a space between Japanese words is the template's to avoid
+        }
+        let end = after + particle.len_utf8();
+        if ranges.iter().any(|r| r.start < end && r.end > after) {
+            continue; // the particle begins a name kept whole
+        }
+        // A short term is wrapped whole with its particle (「工事」は); a long one only from its
+        // last character, lest the piece not fit a phone's line.
+        let short = |r: &Whole| text[r.start..r.end].chars().count() <= SHORT_TERM;
+        if let Some(range) = ranges
+            .iter_mut()
+            .find(|r| (r.wrap || short(r)) && (r.end == after || r.end == at))
+        {
+            range.end = end;
+            range.wrap = true;
+        } else if !ranges.iter().any(|r| r.wrap && r.start < end && r.end > start) {
+            glued.push((start, end));
+        } else {
+            continue;
+        }
+        if text[end..]
+            .chars()
+            .next()
+            // A new word may start a line after the particle: a kanji or katakana word, a
+            // bracket, or ご/お beginning one (「「…(PDF)」を｜ご提出いただく」).
+            .is_some_and(|n| (!is_hiragana(n) || matches!(n, 'ご' | 'お')) && !is_punctuation(n) && n != 'ー')
+        {
+            breaks.push(end);
+        }
+    }
+    (glued, breaks)
+}
+
+/// A subject example joins its parts with `_` (「四建単第○号_株式会社□□建設」): the parts
+/// and the underscore are one piece, up to the brackets, colons or spaces around them.
+fn join_underscored(text: &str, ranges: &mut Vec<Whole>) {
+    let delimiter = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '、' | '。' | '（' | '）' | '(' | ')' | '「' | '」' | '『' | '』' | '：' | ':' | '，'
+            )
+    };
+    let covered = |ranges: &[Whole], at: usize| ranges.iter().any(|r| r.start <= at && at < r.end);
+    for (at, _) in text.match_indices('_') {
+        if covered(ranges, at) {
+            continue;
+        }
+        let mut start = at;
+        for (i, c) in text[..at].char_indices().rev() {
+            if delimiter(c) || covered(ranges, i) {
+                break;
+            }
+            start = i;
+        }
+        let mut end = at + 1;
+        for (i, c) in text[at + 1..].char_indices() {
+            if delimiter(c) || covered(ranges, at + 1 + i) {
+                break;
+            }
+            end = at + 1 + i + c.len_utf8();
+        }
+        if start < at && end > at + 1 && text[start..end].chars().count() <= LONGEST_QUOTED_TERM {
+            let place = ranges.partition_point(|r| r.start < start);
+            ranges.insert(place, Whole { start, end, wrap: true });
+        }
+    }
+}
+
+/// Addresses, URLs and telephone numbers in a text of their own: each run holding a hyphen, a
+/// dot, a slash or an at sign is wrapped in `.nw`, up to a length that fits a phone's line.
+fn wrap_latin_runs(text: &str, out: &mut String) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(is_latin_token).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let len = rest.find(|c: char| !is_latin_token(c)).unwrap_or(rest.len());
+        let run = &rest[..len];
+        if run.len() > 1 && run.len() <= LONGEST_WHOLE_RUN && run.contains(['-', '.', '/', '@', ':', '_']) {
+            out.push_str("<span class=\"nw\">");
+            out.push_str(run);
+            out.push_str("</span>");
+        } else {
+            out.push_str(run);
+        }
+        rest = &rest[len..];
+    }
+}
+
+fn is_latin_token(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '@' | '%' | '+' | '~' | '=' | '?' | '#')
+}
+
+/// The particles a line must not start with (one character each; から・まで start with them).
+fn is_particle(c: char) -> bool {
+    matches!(c, 'を' | 'に' | 'が' | 'は' | 'へ' | 'で' | 'と' | 'の' | 'も' | 'や')
+}
+
+fn is_hiragana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{309F}')
+}
+
+fn is_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}')
+        || c.is_ascii_punctuation()
+        || c.is_whitespace()
 }
 
 struct Whole {
@@ -335,9 +507,65 @@ mod tests {
         assert!(html.contains("{\"name\":\"電子保証を利用するには\"}"), "{html}");
         assert!(html.contains("<text>電子証書を閲覧します</text>"), "{html}");
         assert!(html.contains("title=\"電子保証とは何か\""), "{html}");
-        assert!(html.contains("Q&amp;A"), "{html}");
+        assert!(
+            html.contains("Q&amp;<span class=\"nw\">A の</span>"),
+            "the entity is kept: {html}"
+        );
         assert!(html.contains("<!-- 電子保証のコメントです -->"), "{html}");
         assert!(html.contains("<wbr>"), "the paragraph is cut: {html}");
+    }
+
+    fn lines_may_break_at(html: &str) -> Vec<String> {
+        let cut = breaker().apply(html);
+        let plain = cut.replace("<span class=\"nw\">", "[").replace("</span>", "]");
+        plain.split("<wbr>").map(str::to_string).collect()
+    }
+
+    #[test]
+    fn honorifics_stay_with_their_word_and_particles_never_start_a_phrase() {
+        let pieces = lines_may_break_at("<p>当該PDFファイルを「発注者」へご提出ください。お手続きがスムーズです。</p>");
+        assert!(
+            !pieces.iter().any(|p| p.ends_with('ご') || p.ends_with('お')),
+            "{pieces:?}"
+        );
+        assert!(
+            !pieces
+                .iter()
+                .any(|p| p.starts_with(['を', 'へ', 'が', 'に', 'で', 'と', 'の'])),
+            "{pieces:?}"
+        );
+        let html = breaker().apply("<p>「保証料計算書」又は「保証料領収証」を電子交付いたします。</p>");
+        assert!(html.contains("<span class=\"nw\">「保証料領収証」を</span>"), "{html}");
+        assert!(
+            html.contains("を</span><wbr>電子"),
+            "a break after the glued particle: {html}"
+        );
+    }
+
+    #[test]
+    fn addresses_numbers_and_subject_examples_are_kept_whole() {
+        let html = breaker().apply("<p>送付先は <a href=\"mailto:so-mu@east.tottori.tottori.jp\">so-mu@east.tottori.tottori.jp</a> です。電話 0940-43-8196。（例：四建単第○号_株式会社□□建設(前払金保証)）</p>");
+        assert!(html.contains(">so-mu@east.tottori.tottori.jp</span>"), "{html}");
+        assert!(html.contains("<span class=\"nw\">0940-43-8196</span>"), "{html}");
+        assert!(
+            html.contains("<span class=\"nw\">四建単第○号_株式会社□□建設</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"mailto:so-mu@east.tottori.tottori.jp\""),
+            "attributes untouched: {html}"
+        );
+        let latin = breaker().apply("<p><a href=\"https://www.wjcs.net/\">https://www.wjcs.net/</a></p>");
+        assert!(
+            latin.contains("><span class=\"nw\">https://www.wjcs.net/</span></a>"),
+            "{latin}"
+        );
+    }
+
+    #[test]
+    fn a_particle_after_latin_and_a_space_stays_with_it() {
+        let html = breaker().apply("<p>O と 0、I・L と 1 は区別しません</p>");
+        assert!(html.contains("<span class=\"nw\">1 は</span>"), "{html}");
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "verify.html",
     "verify-404.html",
     "404.html",
+    "accessibility.html",
     "feed.xml",
     "sitemap.xml",
     "robots.txt",

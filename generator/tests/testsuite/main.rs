@@ -14,3 +14,4 @@ mod preview;
 mod reference;
 mod services;
 mod util;
+mod wording;

@@ -72,7 +72,10 @@ fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
         &text,
         "令和9年(2027年)3月31日までは、従来どおり書面の保証証書も提出できます。",
     );
-    has(&text, "電子証書を印刷したものは提出できません。");
+    has(
+        &text,
+        "提出できます。ただし、電子証書を印刷したものは、書面の保証証書の代わりとしては提出できません。",
+    );
     lacks(&before.feed(), "受付が終了しました");
     assert_eq!(before.record("paper-town")["paper"]["until"], "2027-03-31");
     assert_eq!(before.record("paper-town")["printouts_refused"], true);
@@ -101,12 +104,9 @@ fn a_destination_per_guarantee_kind() {
     let text = built.text("per-kind");
     has(
         &text,
-        "「前払金保証」・「中間前払金保証」は、電子メールでのご提出となります。提出先は工事担当課です。",
+        "電子メールでのご提出となります。\n「前払金保証」・「中間前払金保証」の場合は、提出先は工事担当課です。",
     );
-    has(
-        &text,
-        "「契約保証」は、電子メールでのご提出となります。提出先は財政課契約管財係です。",
-    );
+    has(&text, "「契約保証」の場合は、提出先は財政課契約管財係です。");
     let record = built.record("per-kind");
     assert_eq!(
         record["submission"]["rules"][1]["guarantee_kinds"],
@@ -122,7 +122,7 @@ fn an_explicit_address_a_subject_an_arrival_call_and_changes_of_earlier_contract
     let built = Built::new("address", &orderer("水巻町", targets, rules, ""), "2026-11-23");
     let text = built.text("address");
     has(&text, "送付先のメールアドレスは hoshou@city.example.jp です。");
-    has(&text, "メールの件名は「工事番号_受注者名(保証名称)」としてください。");
+    has(&text, "メールの件名を「工事番号_受注者名(保証名称)」としてください。");
     has(&text, "送信後は、電話で到達確認を行ってください。");
     has(&text, "「請負代金一部前払金請求書」は、別途ご提出ください。");
     has(
@@ -147,10 +147,10 @@ fn methods_beyond_email_printouts_fax_and_an_online_form() {
     let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [持参]\n      to: 契約担当者\n      step4: print\n    - methods: [電子申請]\n      also: [FAX]\n      step4: pdf\n      form:\n        name: えひめ電子申請システム\n        url: https://example.jp/form\n";
     let built = Built::new("methods", &orderer("篠栗町", ONE_TARGET, rules, ""), "2026-11-23");
     let text = built.text("methods");
-    has(&text, "「契約保証」は、持参でのご提出となります。「認証キー等のお知らせ」(PDF)を印刷したものをご提出ください。提出先は契約担当者です。");
+    has(&text, "「契約保証」の場合は、持参でのご提出となります。「認証キー等のお知らせ」(PDF)を印刷したものをご提出ください。提出先は契約担当者です。");
     has(
         &text,
-        "「前払金保証」・「中間前払金保証」は、えひめ電子申請システムによる電子申請（FAXも可）でのご提出となります。",
+        "「前払金保証」・「中間前払金保証」の場合は、えひめ電子申請システムによる電子申請（FAXも可）でのご提出となります。",
     );
     has(
         &built.html("methods"),
@@ -172,11 +172,11 @@ fn when_each_document_is_submitted() {
     let text = Built::new("timing", &orderer("須恵町", ONE_TARGET, rules, ""), "2026-11-23").text("timing");
     has(
         &text,
-        "「契約保証」は、電子メールでのご提出となります。契約書と併せてご提出ください。",
+        "電子メールでのご提出となります。\n「契約保証」の場合は、契約書と併せてご提出ください。提出先は契約課です。",
     );
     has(
         &text,
-        "「前払金保証」・「中間前払金保証」は、電子メールでのご提出となります。前払金請求書と併せてご提出ください。",
+        "「前払金保証」・「中間前払金保証」の場合は、前払金請求書と併せてご提出ください。提出先は事業担当課です。",
     );
 }
 
@@ -281,7 +281,7 @@ fn unknown_rules_send_the_reader_to_the_orderer_and_provenance_replaces_the_buil
     has(&text, "提出方法は、総務課契約係（電話 0940-00-0000）にご確認ください。");
     has(
         &text,
-        "当該PDFファイル（または印刷したもの）の提出方法は、岡垣町にご確認ください",
+        "当該PDFファイル（又は印刷したもの）の提出方法は、岡垣町にご確認ください",
     );
     let html = built.html("unknown");
     has(
@@ -334,7 +334,7 @@ fn what_no_source_states_is_not_stated() {
         lacks(&text, "と契約する");
         has(
             &text,
-            "当該PDFファイル（または印刷したもの）の提出方法は、新宮町にご確認ください",
+            "当該PDFファイル（又は印刷したもの）の提出方法は、新宮町にご確認ください",
         );
         lacks(&text, "当該PDFファイルを「発注者」へご提出ください");
         let record = built.record("unstated");
@@ -498,11 +498,8 @@ fn a_destination_per_procurement_method() {
     for date in ["2026-03-01", "2026-11-23"] {
         let built = Built::new("procurement", &yaml, date);
         let text = built.text("procurement");
-        has(&text, "競争入札の案件は、電子メールでのご提出となります。提出先は契約課です。送付先のメールアドレスは keiyaku@town.example.jp です。");
-        has(
-            &text,
-            "随意契約・変更契約の案件は、電子メールでのご提出となります。提出先は各発注担当課です。",
-        );
+        has(&text, "電子メールでのご提出となります。\n競争入札の案件の場合は、提出先は契約課です。送付先のメールアドレスは keiyaku@town.example.jp です。");
+        has(&text, "随意契約・変更契約の案件の場合は、提出先は各発注担当課です。");
         has(&text, "【重要】 当該PDFファイルを「発注者」へご提出ください");
         let record = built.record("procurement");
         assert_eq!(

@@ -113,7 +113,7 @@ fn the_guidance_pages_link_to_the_verify_sites_configured_address() {
         "menu, 仕組み ④, STEP4"
     );
     assert!(ashiya.contains(
-        "<a href=\"https://d-sure.example.jp/\">D-Sure（発注者用保証確認サービス）</a>で電子証書を閲覧します。"
+        "<a href=\"https://d-sure.example.jp/\">D-Sure</a>（発注者用保証確認サービス）で電子証書を閲覧します。"
     ));
     assert!(built(&s, "index.html").contains("<a href=\"https://d-sure.example.jp/\">D-Sure（発注者用保証確認サービス）</a>から電子証書の内容を確認できます。"));
     assert!(built_verify(&s, "index.html").contains("<link rel=\"canonical\" href=\"https://d-sure.example.jp/\">"));
@@ -221,12 +221,20 @@ fn the_manual_video_is_linked_as_such_only_when_content_gives_its_page() {
 fn every_page_gives_the_company_contact_and_the_orderers_page_its_own() {
     let s = Scratch::of(REAL);
     generator::build(&s.options("2026-11-23")).unwrap();
-    for page in ["index.html", "404.html", "ashiya-machi/index.html"] {
+    for page in ["index.html", "404.html", "accessibility/index.html"] {
         assert!(
             built(&s, page).contains("お問い合わせ：西日本建設業保証株式会社　<a href=\"https://www.wjcs.net/\">"),
             "{page}"
         );
     }
+    // An orderer's page gives it once, in its own お問い合わせ section, not again in the footer.
+    let ashiya = built(&s, "ashiya-machi/index.html");
+    assert_eq!(
+        ashiya
+            .matches("西日本建設業保証株式会社　<a href=\"https://www.wjcs.net/\">")
+            .count(),
+        1
+    );
     let saiki = main_text(&built(&s, "saiki-shi/index.html"));
     assert!(
         saiki.contains("提出方法・対象案件について\n佐伯市 契約検査課契約係"),
