@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{prefecture_number, Date, GuaranteeKind, LocalGovCode, Step3Submission, Step4Submission, SubmissionMethod};
 
 /// One participating orderer: everything its page says that is not shared text.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Orderer {
     /// The file's stem; the page is published at `<slug>/`. It is the orderer's identity.
@@ -96,7 +96,7 @@ impl Orderer {
 }
 
 /// What kind of public body the orderer is; decides how it is named and filed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum OrdererKind {
     #[serde(rename = "市町村")]
     Municipality,
@@ -108,7 +108,7 @@ pub enum OrdererKind {
     Enterprise,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub title: String,
@@ -118,7 +118,7 @@ pub struct Source {
 }
 
 /// A work category in scope from a date, and the rules that narrow it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// e.g. 工事, 建設コンサルタント等業務
@@ -144,7 +144,7 @@ pub struct Target {
     pub kind_starts: Vec<KindStart>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum CountedFrom {
     /// Contracts concluded on or after the date.
     #[default]
@@ -158,7 +158,7 @@ pub enum CountedFrom {
     Procurement,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum ContractScope {
     /// Only contracts first concluded (当初契約) in scope, not their changes.
     #[serde(rename = "当初契約のみ")]
@@ -171,7 +171,7 @@ pub enum ContractScope {
     ExcludingChangesOfEarlier,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KindStart {
     pub kind: GuaranteeKind,
@@ -179,7 +179,7 @@ pub struct KindStart {
 }
 
 /// How the 認証キー is handed over: one rule for every kind, or one per kind.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     /// What the contractor submits, named in the question (認証キー, 電子証書).
@@ -192,7 +192,7 @@ pub struct Submission {
     pub ask: Option<Place>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionRule {
     /// The kinds this rule is for; empty: every kind no other rule names.
@@ -244,7 +244,7 @@ pub struct SubmissionRule {
 }
 
 /// When the 認証キー is submitted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Timing {
     #[serde(rename = "契約締結前")]
     BeforeContract,
@@ -256,7 +256,7 @@ pub enum Timing {
     BeforeAdvanceClaim,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub name: String,
@@ -264,7 +264,7 @@ pub struct Link {
 }
 
 /// A page (with a URL) or an office or site (without one).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     pub name: String,
@@ -274,7 +274,7 @@ pub struct Place {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeparateDocument {
     pub document: String,
@@ -283,7 +283,7 @@ pub struct SeparateDocument {
 }
 
 /// Paper certificates during the transition.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Paper {
     pub accepted: bool,
@@ -293,14 +293,14 @@ pub struct Paper {
 }
 
 /// Documents other than the certificate that are also issued electronically.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtherDocuments {
     pub items: Vec<String>,
     pub connector: Connector,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Connector {
     /// Both are issued.
     #[serde(rename = "及び")]
@@ -310,7 +310,7 @@ pub enum Connector {
     Either,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionAnswer {
     pub question: String,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `content/site.yaml`: facts every page shares.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     pub title: String,
@@ -16,7 +16,7 @@ pub struct SiteConfig {
     pub manual_video: ManualVideo,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Issuer {
     pub name: String,
@@ -29,7 +29,7 @@ pub struct Issuer {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationService {
     pub name: String,
@@ -38,7 +38,7 @@ pub struct ApplicationService {
 
 /// The one service through which orderers view certificates (D-Sure in the flyers). Every
 /// mention on the site names it from here and links to it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationService {
     pub name: String,
@@ -56,7 +56,7 @@ pub struct VerificationService {
 /// The path of this site's own verification page.
 pub const VERIFY_PATH: &str = "verify/";
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualVideo {
     /// The video's title as the company's site lists it.

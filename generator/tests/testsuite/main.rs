@@ -11,5 +11,6 @@ mod pages;
 mod patterns;
 mod preview;
 mod reference;
+mod schema;
 mod services;
 mod util;

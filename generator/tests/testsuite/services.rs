@@ -78,7 +78,7 @@ fn the_verification_service_url_must_be_a_web_address() {
     );
     let (_, text) = s.check_errors();
     assert!(
-        text.contains("site.yaml:22:3: 項目 `verification_service.url`: 「d-sure.example.jp」は URL ではありません"),
+        text.contains("site.yaml:23:3: 項目 `verification_service.url`: 「d-sure.example.jp」は URL ではありません"),
         "{text}"
     );
 }
