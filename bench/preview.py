@@ -86,9 +86,10 @@ class EventClient(threading.Thread):
                 return arrived
 
 
-def toggle(path, run):
+def toggle(path, _run):
+    """The file with its phone number switched to the other one, and the new number."""
     text = open(path, encoding="utf-8").read()
-    old, new = (PHONES[0], PHONES[1]) if run % 2 == 0 else (PHONES[1], PHONES[0])
+    old, new = (PHONES[0], PHONES[1]) if PHONES[0] in text else (PHONES[1], PHONES[0])
     assert old in text, f"{old} not in {path}"
     return text.replace(old, new), new
 
@@ -189,12 +190,13 @@ def main():
             synthetic.make_content(directory, n)
             shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(directory, "templates"))
             startup, rss, pages, lists = measure_serve(directory, args.runs)
-            builds = measure_build(directory, args.build_runs)
             goal = goals.get(n)
             verdict = "" if goal is None else (" goal < %d ms: %s" % (goal, "met" if statistics.median(pages) < goal else "NOT met"))
             print(f"{n:>6} orderers: serve start {startup:.1f} s, RSS {rss:.0f} MiB")
             print(f"        save → page reload   {spread(pages)}{verdict}")
             print(f"        save → lists reload  {spread(lists)}")
+            sys.stdout.flush()
+            builds = measure_build(directory, args.build_runs)
             print(f"        save → build exit    {spread(builds)}  (generator build, the peer)")
             print(f"        ratio build / page   {statistics.median(builds) / statistics.median(pages):8.1f}×")
             sys.stdout.flush()

@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod preview;
 pub mod read;
 pub mod render;
+pub mod schema;
 mod site;
 pub mod wareki;
 pub mod write;

@@ -1,4 +1,4 @@
-//! `generator build | check | serve | new`: a thin shell over the library.
+//! `generator build | check | serve | new | schema`: a thin shell over the library.
 
 mod cmd;
 
@@ -33,6 +33,8 @@ enum Command {
     Serve(cmd::serve::ServeArgs),
     /// 新しい発注者のファイルの下書きを作ります（出典を書くまで生成は止まります）
     New(cmd::new::NewArgs),
+    /// JSON Schema（docs/schema/）と項目の一覧（docs/editors/fields.md）を型から生成し直します
+    Schema(cmd::schema::SchemaArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,5 +43,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Serve(args) => cmd::serve::run(&args),
         Command::New(args) => cmd::new::run(&args),
+        Command::Schema(args) => cmd::schema::run(&args),
     }
 }

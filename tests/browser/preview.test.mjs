@@ -90,8 +90,8 @@ test("an edit reloads the page, a mistake shows its code frame over it, the fix 
     await overlay.waitFor({ state: "visible", timeout: 10000 });
     const report = await overlay.textContent();
     assert.match(report, /検査数字（6桁目）が正しくありません/);
-    assert.match(report, /content\/municipalities\/saiki-shi\.yaml:5:1/);
-    assert.match(report, /5 \| code: "442055"/);
+    assert.match(report, /content\/municipalities\/saiki-shi\.yaml:6:1/);
+    assert.match(report, /6 \| code: "442055"/);
     assert.match(report, /\^+ 項目 `code`/);
     assert.match(report, /ヒント: 前5桁が 44205 なら6桁目は 4 です/);
     assert.match(await page.textContent("main"), /契約検査課工事契約係/);

@@ -7,7 +7,7 @@ use crate::diagnostics::shorten;
 use crate::yaml::custom_error;
 
 /// 全国地方公共団体コード: five digits and a check digit (JIS X 0402).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct LocalGovCode(String);
 
@@ -103,7 +103,7 @@ impl<'de> serde::de::Visitor<'de> for CodeVisitor {
     }
 }
 
-const PREFECTURES: [&str; 47] = [
+pub const PREFECTURES: [&str; 47] = [
     "北海道",
     "青森県",
     "岩手県",

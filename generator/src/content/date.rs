@@ -10,7 +10,7 @@ use crate::diagnostics::shorten;
 use crate::yaml::custom_error;
 
 /// A calendar date written `YYYY-MM-DD` in YAML; an impossible date is a parse error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, schemars::JsonSchema)]
 pub struct Date(pub NaiveDate);
 
 impl Date {

@@ -9,7 +9,7 @@ use crate::diagnostics::shorten;
 use crate::yaml::custom_error;
 
 /// A guarantee whose certificate can be issued electronically. 契約保証予約 never is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 pub enum GuaranteeKind {
     #[serde(rename = "前払金保証")]
     Advance,
@@ -63,7 +63,7 @@ impl<'de> Deserialize<'de> for GuaranteeKind {
 }
 
 /// How an orderer accepts the 認証キー notice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum SubmissionMethod {
     #[serde(rename = "電子メール")]
     Email,
@@ -84,7 +84,7 @@ pub enum SubmissionMethod {
 }
 
 /// What the contractor hands over from STEP3's screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Step3Submission {
     /// Nothing: the orderer sees the certificate on D-Sure.
@@ -94,7 +94,7 @@ pub enum Step3Submission {
 }
 
 /// How the contractor hands over STEP4's 「認証キー等のお知らせ」.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Step4Submission {
     /// The PDF file itself.

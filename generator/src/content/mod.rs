@@ -13,7 +13,7 @@ mod orderer;
 mod site;
 pub mod validate;
 
-pub use code::{prefecture_name, prefecture_number, LocalGovCode};
+pub use code::{prefecture_name, prefecture_number, LocalGovCode, PREFECTURES};
 pub use date::Date;
 pub use glossary::{lint as lint_glossary, GlossaryEntry};
 pub use kinds::{GuaranteeKind, Step3Submission, Step4Submission, SubmissionMethod};

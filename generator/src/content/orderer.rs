@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{prefecture_number, Date, GuaranteeKind, LocalGovCode, Step3Submission, Step4Submission, SubmissionMethod};
 
 /// One participating orderer: everything its page says that is not shared text.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Orderer {
     /// The file's stem; the page is published at `<slug>/`. It is the orderer's identity.
@@ -107,7 +107,7 @@ impl Orderer {
 }
 
 /// What kind of public body the orderer is; decides how it is named and filed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum OrdererKind {
     #[serde(rename = "市町村")]
     Municipality,
@@ -119,7 +119,7 @@ pub enum OrdererKind {
     Enterprise,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub title: String,
@@ -129,7 +129,7 @@ pub struct Source {
 }
 
 /// A work category in scope from a date, and the rules that narrow it.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// e.g. 工事, 建設コンサルタント等業務
@@ -163,7 +163,7 @@ pub struct Target {
     pub kind_starts: Vec<KindStart>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum CountedFrom {
     /// Contracts concluded on or after the date.
     #[serde(rename = "契約締結")]
@@ -176,7 +176,7 @@ pub enum CountedFrom {
     Procurement,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum ContractScope {
     /// Only contracts first concluded (当初契約) in scope, not their changes.
     #[serde(rename = "当初契約のみ")]
@@ -189,7 +189,7 @@ pub enum ContractScope {
     ExcludingChangesOfEarlier,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KindStart {
     pub kind: GuaranteeKind,
@@ -200,7 +200,7 @@ pub struct KindStart {
 }
 
 /// The cases of departments that `departments` does not name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum OtherDepartments {
     /// The sources say only the named departments' cases are in scope.
     #[serde(rename = "対象外")]
@@ -211,7 +211,7 @@ pub enum OtherDepartments {
 }
 
 /// A mail subject for some of a rule's kinds.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KindSubject {
     pub guarantee_kinds: Vec<GuaranteeKind>,
@@ -219,7 +219,7 @@ pub struct KindSubject {
 }
 
 /// How the 認証キー is handed over: one rule for every kind, or one per kind.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     /// What the contractor submits, named in the question (認証キー, 電子証書).
@@ -232,7 +232,7 @@ pub struct Submission {
     pub ask: Option<Place>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionRule {
     /// The kinds this rule is for; empty: every kind no other rule names.
@@ -303,7 +303,7 @@ impl SubmissionRule {
 }
 
 /// How the contract was procured, where a rule differs by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Procurement {
     #[serde(rename = "競争入札")]
     CompetitiveBidding,
@@ -314,7 +314,7 @@ pub enum Procurement {
 }
 
 /// When the 認証キー is submitted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Timing {
     #[serde(rename = "契約締結前")]
     BeforeContract,
@@ -326,7 +326,7 @@ pub enum Timing {
     BeforeAdvanceClaim,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub name: String,
@@ -334,7 +334,7 @@ pub struct Link {
 }
 
 /// A page (with a URL) or an office or site (without one).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     pub name: String,
@@ -344,7 +344,7 @@ pub struct Place {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeparateDocument {
     pub document: String,
@@ -353,7 +353,7 @@ pub struct SeparateDocument {
 }
 
 /// Paper certificates during the transition.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Paper {
     pub accepted: bool,
@@ -363,14 +363,14 @@ pub struct Paper {
 }
 
 /// Documents other than the certificate that are also issued electronically.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OtherDocuments {
     pub items: Vec<String>,
     pub connector: Connector,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Connector {
     /// Both are issued.
     #[serde(rename = "及び")]
@@ -380,7 +380,7 @@ pub enum Connector {
     Either,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionAnswer {
     pub question: String,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `content/site.yaml`: facts every page shares.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     pub title: String,
@@ -19,14 +19,14 @@ pub struct SiteConfig {
 }
 
 /// The terms of the open data: its title and the licence the site's owner publishes it under.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenDataTerms {
     pub title: String,
     pub license: License,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct License {
     /// As the licence names itself: 「クリエイティブ・コモンズ 表示 4.0 国際」.
@@ -34,7 +34,7 @@ pub struct License {
     pub url: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Issuer {
     pub name: String,
@@ -51,7 +51,7 @@ pub struct Issuer {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationService {
     pub name: String,
@@ -61,7 +61,7 @@ pub struct ApplicationService {
 /// The one service through which orderers view certificates (D-Sure in the flyers). Every
 /// mention on the guidance site names it from here; the verify site (its own small site, on
 /// its own origin) carries this operator's identity and nobody else's.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationService {
     pub name: String,
@@ -81,7 +81,7 @@ pub struct VerificationService {
 }
 
 /// Where orderers reach the verification service's operator.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceContact {
     /// The operator's web site.
@@ -91,7 +91,7 @@ pub struct ServiceContact {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ManualVideo {
     /// The video's title as the company's site lists it.

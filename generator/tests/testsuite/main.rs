@@ -12,6 +12,7 @@ mod pages;
 mod patterns;
 mod preview;
 mod reference;
+mod schema;
 mod services;
 mod util;
 mod wording;

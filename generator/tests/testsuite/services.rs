@@ -184,7 +184,7 @@ fn the_verification_service_url_must_be_a_web_address() {
     );
     let (_, text) = s.check_errors();
     assert!(
-        text.contains("site.yaml:31:3: 項目 `verification_service.url`: 「d-sure.example.jp」は URL ではありません"),
+        text.contains("site.yaml:32:3: 項目 `verification_service.url`: 「d-sure.example.jp」は URL ではありません"),
         "{text}"
     );
 }

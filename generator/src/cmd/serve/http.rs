@@ -48,8 +48,14 @@ pub async fn serve(address: SocketAddr, live: Arc<Live>, certificates: &Path) ->
         .map_err(|e| format!("プレビューのサーバーが止まりました: {e}"))
 }
 
+#[cfg(not(feature = "verify"))]
+fn verify_api(_certificates: &Path) -> Result<Router, String> {
+    Err("この generator は確認 API なし（--no-default-features）でビルドされています".into())
+}
+
 /// `/api/verify` on the verifier's embedded store, with the public development pepper the
 /// demo certificates were issued under (never a secret: the preview runs on 127.0.0.1 only).
+#[cfg(feature = "verify")]
 fn verify_api(certificates: &Path) -> Result<Router, String> {
     let store = verifier::store::MemoryStore::load(certificates)
         .map_err(|e| format!("見本の証書 {} を読めません（{e}）", certificates.display()))?;
