@@ -19,7 +19,7 @@ fi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/generator"
-cp -r content templates README.md "$scratch/"
+cp -r content templates README.md docs "$scratch/"
 cp -r generator/tests "$scratch/generator/"
 
 python3 - "$scratch/content/municipalities" > "$scratch/edits.txt" <<'EOF'
