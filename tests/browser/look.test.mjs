@@ -4,7 +4,7 @@
 // drawings are there, labelled as illustrations, their labels at least 12 CSS px on a phone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, open, sitePaths, municipalityPaths } from "./helpers.mjs";
+import { launch, open, sitePaths, municipalityPaths, VERIFY_URL } from "./helpers.mjs";
 
 const DEMO = { number: "W2026-040123", key: "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK" };
 
@@ -46,7 +46,8 @@ for (const width of [375, 1280]) {
 }
 
 test("the verified certificate fits a 375 px screen", async () => {
-  const { context, page } = await open(browser, "/verify/", { width: 375, height: 800 });
+  // The verify page is the verification service's own site (docs/verify-site.md).
+  const { context, page } = await open(browser, VERIFY_URL, { width: 375, height: 800 });
   try {
     await page.fill("#certificate-number", DEMO.number);
     await page.fill("#auth-key", DEMO.key);
