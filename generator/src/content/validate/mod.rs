@@ -1,16 +1,15 @@
 //! The rules of the content model that no field's parser can see: across the fields of one
-//! orderer's file ([`Orderer::validate`]), across orderers' files ([`duplicates`]), of
-//! `site.yaml` ([`SiteConfig::validate`]), of the glossary ([`glossary_problems`]) and of the
-//! shared text ([`missing_sections`]). Each problem names the field it is at; the loader turns
-//! that into the file's line and column.
+//! orderer's file ([`Orderer::validate`], its submission rules in [`submission`]), and of the
+//! site as a whole in [`site`] (`site.yaml`, the glossary, the shared text, two files for one
+//! body). Each problem names the field it is at; the loader turns that into the file's line and
+//! column.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+mod site;
+mod submission;
 
-use super::{
-    prefecture_name, prefecture_number, GlossaryEntry, GuaranteeKind, LocalGovCode, Orderer, OrdererKind, SiteConfig,
-    Step3Submission, Step4Submission, SubmissionMethod, SubmissionRule,
-};
+pub use site::{duplicates, glossary_problems, missing_sections};
+
+use super::{prefecture_name, prefecture_number, GuaranteeKind, Orderer, OrdererKind};
 use crate::wareki;
 
 use chrono::NaiveDate;
@@ -253,7 +252,7 @@ impl Orderer {
                 }
             }
         }
-        validate_submission(o, &mut report);
+        submission::validate_submission(o, &mut report);
         if let (Some(paper), Some(start)) = (&o.paper, o.start_date()) {
             match paper.until {
                 Some(until) if !paper.accepted => report(
@@ -300,227 +299,4 @@ fn check_kind_list(kinds: &[GuaranteeKind], field: &str, report: &mut impl FnMut
             "中間前払金保証は前払金保証とあわせて書いてください",
         );
     }
-}
-
-/// Two of `rules` apply to one procurement: no `procurements` means every procurement.
-fn overlapping(rules: &[&SubmissionRule]) -> bool {
-    rules
-        .iter()
-        .enumerate()
-        .any(|(i, a)| rules[i + 1..].iter().any(|b| a.overlaps(b)))
-}
-
-/// Every kind has exactly one rule (or none at all, when the sources do not say); a rule names
-/// only the orderer's kinds; 電子申請 names its form.
-fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str)) {
-    let rules = &o.submission.rules;
-    if o.submission.documents.is_empty() {
-        report(
-            "submission.documents",
-            "提出する書類（submission.documents）がありません".into(),
-            "例: [認証キー]",
-        );
-    }
-    if rules.is_empty() {
-        return;
-    }
-    if o.submission.ask.is_some() {
-        report(
-            "submission.ask",
-            "submission.ask は提出ルール（rules）がないときだけ書きます".into(),
-            "問い合わせ先はルールごとの ask に書いてください（rules[].ask）",
-        );
-    }
-    let catch_all = rules.iter().filter(|r| r.guarantee_kinds.is_empty()).count();
-    let catch_alls: Vec<&SubmissionRule> = rules.iter().filter(|r| r.guarantee_kinds.is_empty()).collect();
-    if overlapping(&catch_alls) {
-        report(
-            "submission.rules",
-            "guarantee_kinds のない提出ルールが二つ以上あります".into(),
-            "保証の種類を書かないルール（すべての種類に共通）は一つだけにしてください",
-        );
-    }
-    for kind in &o.guarantee_kinds {
-        let naming: Vec<&SubmissionRule> = rules.iter().filter(|r| r.guarantee_kinds.contains(kind)).collect();
-        let named = naming.len();
-        if overlapping(&naming) {
-            report(
-                "submission.rules",
-                format!("「{kind}」の提出ルールが二つあります"),
-                "一つの保証の種類は一つのルールにだけ書いてください",
-            );
-        }
-        if named == 0 && catch_all == 0 {
-            report(
-                "submission.rules",
-                format!("「{kind}」の提出ルール（submission.rules）がありません"),
-                "この種類の guarantee_kinds を持つルールを足すか、guarantee_kinds のないルールを一つ書いてください",
-            );
-        }
-    }
-    for (i, rule) in rules.iter().enumerate() {
-        let field = format!("submission.rules[{i}]");
-        for kind in rule.guarantee_kinds.iter().filter(|k| !o.guarantee_kinds.contains(k)) {
-            report(
-                &field,
-                format!("「{kind}」は発注者の guarantee_kinds にありません"),
-                "発注者の guarantee_kinds にある種類だけを書いてください",
-            );
-        }
-        let online =
-            rule.methods.contains(&SubmissionMethod::OnlineForm) || rule.also.contains(&SubmissionMethod::OnlineForm);
-        if online != rule.form.is_some() {
-            report(
-                &field,
-                if online {
-                    "電子申請の申請先（form）がありません".into()
-                } else {
-                    "form は電子申請のときだけ書きます".into()
-                },
-                "電子申請なら form に name と url を書き、methods に「電子申請」を入れてください",
-            );
-        }
-        if rule.subject.is_some() && !rule.subjects.is_empty() {
-            report(
-                &field,
-                "subject と subjects の両方があります".into(),
-                "件名が保証の種類ごとに違うなら subjects だけに、同じなら subject だけにしてください",
-            );
-        }
-        for subject in &rule.subjects {
-            for kind in subject.guarantee_kinds.iter().filter(|k| {
-                !(if rule.guarantee_kinds.is_empty() {
-                    &o.guarantee_kinds
-                } else {
-                    &rule.guarantee_kinds
-                })
-                .contains(k)
-            }) {
-                report(
-                    &field,
-                    format!("subjects の「{kind}」はこのルールの保証の種類ではありません"),
-                    "subjects には、このルールの guarantee_kinds にある種類だけを書いてください",
-                );
-            }
-        }
-        if let Some(email) = &rule.email {
-            if !email.contains('@') || email.contains(char::is_whitespace) {
-                report(
-                    &field,
-                    format!("「{email}」はメールアドレスではありません"),
-                    "例: keiyaku@city.example.lg.jp",
-                );
-            }
-        }
-        if o.printouts_refused
-            && (rule.step3 == Some(Step3Submission::Print) || rule.step4 == Some(Step4Submission::Print))
-        {
-            report(
-                &field,
-                "印刷したものを受け付けない（printouts_refused）のに、印刷して提出するルールがあります".into(),
-                "step3・step4 か printouts_refused のどちらかを直してください",
-            );
-        }
-    }
-}
-
-impl SiteConfig {
-    /// What `site.yaml`'s types cannot say: the base URL ends in `/`, every link is a web
-    /// address.
-    pub fn validate(&self) -> Vec<Problem> {
-        let site = self;
-        let mut found = Vec::new();
-        let mut report = |field: &str, message: String, hint: String| {
-            found.push(Problem {
-                field: field.to_string(),
-                message,
-                hint,
-            })
-        };
-        if !site.base_url.ends_with('/') {
-            report(
-                "base_url",
-                "base_url は「/」で終わる必要があります".into(),
-                format!("「{}/」と書いてください", site.base_url),
-            );
-        }
-        if let Some(url) =
-            (site.verification_service.url.as_ref()).filter(|u| u.starts_with("http") && !u.ends_with('/'))
-        {
-            report(
-                "verification_service.url",
-                "verification_service.url は「/」で終わる必要があります".into(),
-                format!("「{url}/」と書いてください"),
-            );
-        }
-        let service_contact = site.verification_service.contact.as_ref();
-        let urls = [
-            ("base_url", Some(&site.base_url)),
-            ("issuer.url", Some(&site.issuer.url)),
-            ("verification_service.url", site.verification_service.url.as_ref()),
-            (
-                "verification_service.contact.url",
-                service_contact.and_then(|c| c.url.as_ref()),
-            ),
-            ("manual_video.page", site.manual_video.page.as_ref()),
-            ("open_data.license.url", Some(&site.open_data.license.url)),
-        ];
-        for (field, url) in urls.into_iter().filter_map(|(f, u)| u.map(|u| (f, u))) {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                report(
-                    field,
-                    format!("「{url}」は URL ではありません"),
-                    "https:// で始まる URL を書いてください".into(),
-                );
-            }
-        }
-        found
-    }
-}
-
-/// An empty `wrong` term would match between every two characters of every file.
-pub fn glossary_problems(entries: &[GlossaryEntry]) -> Vec<Problem> {
-    entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.wrong.trim().is_empty() || e.right.trim().is_empty())
-        .map(|(i, _)| Problem {
-            field: format!("[{i}]"),
-            message: "用語集に空の語があります".to_string(),
-            hint: "wrong と right の両方に語を書くか、その項目を削除してください".to_string(),
-        })
-        .collect()
-}
-
-/// The shared texts the page needs that `sections` (by name) lacks.
-pub fn missing_sections<T>(sections: &BTreeMap<String, T>) -> Vec<&'static str> {
-    REQUIRED_SECTIONS
-        .iter()
-        .copied()
-        .filter(|required| !sections.contains_key(*required))
-        .collect()
-}
-
-/// The same body in two files: one name in one prefecture, or one code for one kind of body (a
-/// city and its enterprise bureau may share a code; their names differ). `orderers` are sorted
-/// by prefecture, name and path; each second file is returned with the first one's path.
-pub fn duplicates<'a>(orderers: &[(&'a Path, &'a Orderer)]) -> Vec<(&'a Path, &'a Orderer, &'a Path)> {
-    let mut by_name: HashMap<(&str, &str), &Path> = HashMap::with_capacity(orderers.len());
-    let mut by_code: HashMap<(&LocalGovCode, &OrdererKind), &Path> = HashMap::new();
-    let mut found = Vec::new();
-    for &(path, o) in orderers {
-        let first_by_name = *by_name.entry((&o.prefecture, &o.name)).or_insert(path);
-        let first_by_code = o
-            .code
-            .as_ref()
-            .map(|code| *by_code.entry((code, &o.kind)).or_insert(path));
-        let twin = [Some(first_by_name), first_by_code]
-            .into_iter()
-            .flatten()
-            .find(|first| *first != path);
-        if let Some(first) = twin {
-            found.push((path, o, first));
-        }
-    }
-    found
 }
