@@ -458,7 +458,7 @@ mod tests {
         assert!(
             generated
                 .reference
-                .contains("| `targets[].from` | はい | 日付 YYYY-MM-DD |"),
+                .contains("| `targets[].kind_starts[].from` | はい | 日付 YYYY-MM-DD |"),
             "{}",
             generated.reference
         );

@@ -72,9 +72,18 @@ pub struct Orderer {
 }
 
 impl Orderer {
-    /// 運用開始日: the earliest date any target becomes eligible.
+    /// 運用開始日: the earliest date any target becomes eligible. None when no source gives
+    /// one: the page and the index then say that the orderer's page states no date.
     pub fn start_date(&self) -> Option<Date> {
-        self.targets.iter().map(|t| t.from).min()
+        self.targets.iter().filter_map(|t| t.from).min()
+    }
+
+    /// The orderer's own page that a "not stated" sentence points to: `website`, else the
+    /// first source with a URL.
+    pub fn own_page(&self) -> Option<&str> {
+        self.website
+            .as_deref()
+            .or_else(|| self.sources.iter().find_map(|s| s.url.as_deref()))
     }
 
     /// 「福岡県遠賀郡芦屋町」, 「福岡県」, 「鳥取県東部広域行政管理組合」: the prefecture is never
@@ -132,9 +141,14 @@ pub struct Source {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
-    /// e.g. 工事, 建設コンサルタント等業務
-    pub category: String,
-    pub from: Date,
+    /// e.g. 工事, 建設コンサルタント等業務. Absent: the sources name no work category; the
+    /// page says so and links the orderer's page (then this is the only target).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The day this category is in scope from. Absent: the sources give no date; the page says
+    /// so, and the index lists the orderer as 「開始日は未掲載」, never as started or planned.
+    #[serde(default)]
+    pub from: Option<Date>,
     /// What `from` is compared with: the contract, the call for bids, the procurement.
     /// Absent: the sources do not say, and neither does the page.
     #[serde(default)]
@@ -222,7 +236,9 @@ pub struct KindSubject {
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
-    /// What the contractor submits, named in the question (認証キー, 電子証書).
+    /// What the contractor submits, named in the question (認証キー, 電子証書). Empty: the
+    /// sources name none; the answer says so and links the orderer's page.
+    #[serde(default)]
     pub documents: Vec<String>,
     /// Empty: the sources do not say; the page tells the reader to ask the orderer.
     #[serde(default)]

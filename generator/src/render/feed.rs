@@ -47,15 +47,15 @@ pub fn feed_entries(s: &OrdererSummary<'_>, summary_text: &str, today: NaiveDate
     let Some(start) = s.o.start_date() else {
         return entries;
     };
-    let mut dates: Vec<Date> = s.o.targets.iter().map(|t| t.from).collect();
+    let mut dates: Vec<Date> = s.o.targets.iter().filter_map(|t| t.from).collect();
     dates.sort();
     dates.dedup();
     for date in dates.into_iter().filter(|d| d.0 <= today) {
         let categories =
             s.o.targets
                 .iter()
-                .filter(|t| t.from == date)
-                .map(|t| t.category.clone())
+                .filter(|t| t.from == Some(date))
+                .filter_map(|t| t.category.clone())
                 .collect();
         let event = if date == start { "start" } else { "categories" };
         entries.push(entry(event, date, categories, None));
@@ -65,7 +65,7 @@ pub fn feed_entries(s: &OrdererSummary<'_>, summary_text: &str, today: NaiveDate
             entries.push(entry(
                 "kind",
                 later.from,
-                vec![target.category.clone()],
+                target.category.iter().cloned().collect(),
                 Some(later.kind),
             ));
         }

@@ -30,7 +30,7 @@ pub fn pages() -> Vec<(&'static str, String)> {
 pub fn prefecture_groups(orderers: &Arc<Vec<Orderer>>, today: NaiveDate) -> Vec<Value> {
     let mut groups: Vec<(&str, Vec<u32>)> = Vec::new();
     for (at, o) in orderers.iter().enumerate() {
-        if o.start_date().is_none() {
+        if o.targets.is_empty() {
             continue;
         }
         let at = at as u32;

@@ -51,7 +51,7 @@ impl Object for ListedOrderers {
 /// Every listed orderer.
 pub fn all_listed(orderers: &Arc<Vec<Orderer>>, today: NaiveDate) -> Value {
     let listed = (0..orderers.len() as u32)
-        .filter(|&at| orderers[at as usize].start_date().is_some())
+        .filter(|&at| !orderers[at as usize].targets.is_empty())
         .collect();
     Value::from_object(ListedOrderers::new(orderers.clone(), listed, today))
 }

@@ -90,8 +90,15 @@ fn record(s: &OrdererSummary<'_>, base_url: &str) -> Result<Value, String> {
         submission.insert("rules".into(), Value::Array(rules));
     }
     fields.insert("full_name".into(), Value::from(s.full_name.as_str()));
-    fields.insert("start_date".into(), Value::from(s.start.iso.as_str()));
-    fields.insert("started".into(), Value::from(s.start.passed));
+    // No start date in the sources: null, and whether it has started is not known either.
+    fields.insert(
+        "start_date".into(),
+        s.start.as_ref().map_or(Value::Null, |d| Value::from(d.iso.as_str())),
+    );
+    fields.insert(
+        "started".into(),
+        s.start.as_ref().map_or(Value::Null, |d| Value::from(d.passed)),
+    );
     fields.insert("url".into(), Value::from(format!("{base_url}{}/", s.o.slug)));
     Ok(record)
 }

@@ -56,8 +56,9 @@ impl PageJob<'_> {
             ..context! {
             name => &o.name,
             full_name => &summary.full_name,
-            start_date => &summary.start.text,
-            started => summary.start.passed,
+            start_date => summary.start.as_ref().map(|d| &d.text),
+            started => summary.start.as_ref().is_some_and(|d| d.passed),
+            own_page => o.own_page(),
             headline_kinds => Serde(&summary.headline_kinds),
             later_kinds => Serde(&summary.later_kinds),
             kinds_canonical => Serde(&summary.kinds_canonical),

@@ -15,7 +15,9 @@ use super::views::{self, DateView, KindRow, KindStartView, PaperView, RuleView, 
 pub struct OrdererSummary<'a> {
     pub o: &'a Orderer,
     pub full_name: String,
-    pub start: DateView,
+    /// 運用開始日; None when no source gives one: listed as 「開始日は未掲載」, never as
+    /// started or planned.
+    pub start: Option<DateView>,
     pub confirmed: DateView,
     pub groups: Vec<TargetGroup>,
     pub targets: Vec<TargetView>,
@@ -37,17 +39,25 @@ pub struct OrdererSummary<'a> {
 impl<'a> OrdererSummary<'a> {
     /// None for an orderer without targets (it is not listed).
     pub fn new(o: &'a Orderer, today: NaiveDate) -> Option<Self> {
-        let start = o.start_date()?;
+        if o.targets.is_empty() {
+            return None;
+        }
+        let start = o.start_date();
         let rules = views::rule_views(o);
-        let start_view = DateView::new(start, today);
-        let reference = if start_view.passed { today } else { start.0 };
-        let kind_from = |kind: GuaranteeKind| views::kind_from(o, kind).unwrap_or(start);
+        let start_view = start.map(|start| DateView::new(start, today));
+        // Without a start date, the kinds are compared with the build date: a kind whose own
+        // later date has not come is still said to start later.
+        let reference = match start {
+            Some(start) if start.0 > today => start.0,
+            _ => today,
+        };
+        let kind_from = |kind: GuaranteeKind| views::kind_from(o, kind).or(start);
         let (headline_kinds, later_kinds): (Vec<GuaranteeKind>, Vec<GuaranteeKind>) = o
             .guarantee_kinds
             .iter()
             .copied()
             .filter(|k| k.is_main())
-            .partition(|k| kind_from(*k).0 <= reference);
+            .partition(|k| kind_from(*k).is_none_or(|from| from.0 <= reference));
         let (step3, step4) = views::step_views(&rules);
         Some(OrdererSummary {
             full_name: o.full_name(),
@@ -62,10 +72,12 @@ impl<'a> OrdererSummary<'a> {
             headline_kinds,
             later_kinds: later_kinds
                 .into_iter()
-                .map(|kind| KindStartView {
-                    kind,
-                    from: DateView::new(kind_from(kind), today),
-                    note: None,
+                .filter_map(|kind| {
+                    Some(KindStartView {
+                        kind,
+                        from: DateView::new(kind_from(kind)?, today),
+                        note: None,
+                    })
                 })
                 .collect(),
             kind_rows: o
@@ -73,7 +85,9 @@ impl<'a> OrdererSummary<'a> {
                 .iter()
                 .map(|&kind| KindRow {
                     kind,
-                    from: (kind_from(kind) > start).then(|| DateView::new(kind_from(kind), today)),
+                    from: kind_from(kind)
+                        .filter(|from| start.is_none_or(|start| *from > start))
+                        .map(|from| DateView::new(from, today)),
                 })
                 .collect(),
             kinds_canonical: GuaranteeKind::ALL

@@ -36,13 +36,15 @@ impl DateView {
 /// 締結する「工事」及び…」.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetGroup {
-    pub from: DateView,
+    /// None: the sources give no date (the sentence says so).
+    pub from: Option<DateView>,
     pub counted_from: Option<CountedFrom>,
     pub contracts: Option<ContractScope>,
     pub departments: Vec<String>,
     pub other_departments: Option<OtherDepartments>,
     pub note: Option<String>,
     pub excluded: Vec<String>,
+    /// Empty: the sources name no work category (the sentence says so).
     pub categories: Vec<String>,
 }
 
@@ -50,7 +52,7 @@ pub fn target_groups(o: &Orderer, today: NaiveDate) -> Vec<TargetGroup> {
     let mut groups: Vec<TargetGroup> = Vec::new();
     for target in &o.targets {
         let same = |g: &TargetGroup| {
-            g.from.iso == target.from.iso()
+            g.from.as_ref().map(|d| &d.iso) == target.from.map(|d| d.iso()).as_ref()
                 && g.counted_from == target.counted_from
                 && g.contracts == target.contracts
                 && g.departments == target.departments
@@ -59,16 +61,16 @@ pub fn target_groups(o: &Orderer, today: NaiveDate) -> Vec<TargetGroup> {
                 && g.excluded == target.excluded
         };
         match groups.last_mut() {
-            Some(group) if same(group) => group.categories.push(target.category.clone()),
+            Some(group) if same(group) => group.categories.extend(target.category.clone()),
             _ => groups.push(TargetGroup {
-                from: DateView::new(target.from, today),
+                from: target.from.map(|d| DateView::new(d, today)),
                 counted_from: target.counted_from,
                 contracts: target.contracts,
                 departments: target.departments.clone(),
                 other_departments: target.other_departments,
                 note: target.note.clone(),
                 excluded: target.excluded.clone(),
-                categories: vec![target.category.clone()],
+                categories: target.category.iter().cloned().collect(),
             }),
         }
     }
@@ -78,8 +80,9 @@ pub fn target_groups(o: &Orderer, today: NaiveDate) -> Vec<TargetGroup> {
 /// One category with its guarantee kinds, for 対象の保証証書 where they differ.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetView {
-    pub category: String,
-    pub from: DateView,
+    /// None: not stated (then nothing is said per category).
+    pub category: Option<String>,
+    pub from: Option<DateView>,
     pub kinds: Vec<GuaranteeKind>,
     /// The category names fewer kinds than the orderer.
     pub kinds_differ: bool,
@@ -101,12 +104,17 @@ pub struct KindRow {
 }
 
 /// The first day `kind` is eligible in any category: the category's date, or its later
-/// `kind_starts` date for that kind.
+/// `kind_starts` date for that kind (None where no source gives a date).
 pub fn kind_from(o: &Orderer, kind: GuaranteeKind) -> Option<Date> {
     o.targets
         .iter()
         .filter(|t| o.kinds_of(t).contains(&kind))
-        .map(|t| t.kind_starts.iter().find(|s| s.kind == kind).map_or(t.from, |s| s.from))
+        .filter_map(|t| {
+            t.kind_starts
+                .iter()
+                .find(|s| s.kind == kind)
+                .map_or(t.from, |s| Some(s.from))
+        })
         .min()
 }
 
@@ -117,7 +125,7 @@ pub fn target_views(o: &Orderer, today: NaiveDate) -> Vec<TargetView> {
             let kinds = o.kinds_of(t).to_vec();
             TargetView {
                 category: t.category.clone(),
-                from: DateView::new(t.from, today),
+                from: t.from.map(|d| DateView::new(d, today)),
                 kinds_differ: kinds.len() != o.guarantee_kinds.len(),
                 kinds,
                 kind_starts: t

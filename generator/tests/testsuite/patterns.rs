@@ -520,3 +520,97 @@ fn a_destination_per_procurement_method() {
         "guarantee_kinds のない提出ルールが二つ以上あります",
     );
 }
+
+/// What an orderer's page leaves out — the work category, the start date, the documents — is
+/// said to be left out, with a link to that page, at two build dates; open data gives `null`
+/// (or an empty list), the index lists an undated orderer as 「開始日は未掲載」 (never as started
+/// or planned), and the feed announces no start it was not given. Fixture: `sites/not-stated/`.
+#[test]
+fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
+    let scratch = Scratch::of(FLYERS);
+    copy_dir(&fixtures().join("sites/not-stated"), &scratch.path("content"));
+    fs::remove_file(scratch.path("content/README.md")).unwrap();
+    let read = |file: &str| fs::read_to_string(scratch.path(&format!("public/{file}"))).unwrap();
+    let text = |slug: &str| main_text(&without_break_marks(&read(&format!("{slug}/index.html"))));
+    let record = |slug: &str| {
+        let all: serde_json::Value = serde_json::from_str(&read("municipalities.json")).unwrap();
+        all["orderers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["slug"] == slug)
+            .cloned()
+            .unwrap()
+    };
+    for (date, started) in [("2026-03-01", false), ("2026-11-23", true)] {
+        generator::build(&scratch.as_of(date)).unwrap_or_else(|e| panic!("{e}"));
+
+        let no_category = text("no-category");
+        has(
+            &no_category,
+            "令和8年(2026年)4月1日以降、新宮町の案件が対象となります。",
+        );
+        has(
+            &no_category,
+            "対象となる業務区分（工事・業務委託など）は、新宮町のお知らせに記載がありません。詳しくは、新宮町にご確認ください。",
+        );
+        lacks(&no_category, "「工事」");
+        assert!(record("no-category")["targets"][0]["category"].is_null());
+        assert_eq!(record("no-category")["started"], started);
+
+        let undated_html = without_break_marks(&read("no-start-date/index.html"));
+        let undated = main_text(&undated_html);
+        has(&undated, "福岡県遠賀郡岡垣町の電子保証開始日は未掲載");
+        has(
+            &undated,
+            "岡垣町は、「前払金保証」と「契約保証」の保証証書について、電子証書での受付を案内しています。受付の開始日は、岡垣町のお知らせに記載がありません。",
+        );
+        has(
+            &undated,
+            "岡垣町の「工事」が対象となります。電子保証の開始日は、岡垣町のお知らせに記載がありません。",
+        );
+        has(
+            &undated_html,
+            "<a href=\"https://example.jp/okagaki/denshi\">岡垣町のお知らせ</a>に記載がありません",
+        );
+        for word in ["運用開始予定", "運用中", "運用開始）", "以降"] {
+            lacks(&undated, word);
+        }
+        lacks(&undated, "対象となるかどうかを判断する日");
+        let undated_record = record("no-start-date");
+        assert!(undated_record["start_date"].is_null(), "{undated_record}");
+        assert!(undated_record["started"].is_null(), "{undated_record}");
+        assert!(undated_record["targets"][0]["from"].is_null(), "{undated_record}");
+
+        let index = main_text(&without_break_marks(&read("index.html")));
+        has(&index, "遠賀郡岡垣町\n未掲載\n開始日は未掲載");
+        let feed = read("feed.xml");
+        lacks(&feed, "岡垣町");
+        has(&read("sitemap.xml"), "no-start-date/");
+
+        let no_documents = text("no-documents");
+        has(
+            &no_documents,
+            "遠賀町における電子保証の書類の提出方法を教えてください。",
+        );
+        has(
+            &no_documents,
+            "提出する書類（認証キー・電子証書など）は、遠賀町のお知らせに記載がありません。",
+        );
+        assert_eq!(record("no-documents")["submission"]["documents"], serde_json::json!([]));
+    }
+    // An undated, uncategorised target is the whole scope: beside another target it is refused.
+    let yaml = orderer(
+        "粕屋町",
+        "  - from: 2026-04-01\n  - category: 工事\n    from: 2026-04-01\n",
+        EMAIL,
+        "",
+    );
+    let refused = Scratch::of(FLYERS);
+    refused.write("content/municipalities/two.yaml", &yaml);
+    let (_, errors) = refused.check_errors();
+    has(
+        &errors,
+        "業務区分（category）のない対象案件が、ほかの対象案件と並んでいます",
+    );
+}

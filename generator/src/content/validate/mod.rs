@@ -204,15 +204,28 @@ impl Orderer {
         check_kind_list(&o.guarantee_kinds, "guarantee_kinds", &mut report);
         for (i, target) in o.targets.iter().enumerate() {
             let at = |field: &str| format!("targets[{i}].{field}");
-            if let Err(e) = wareki::format(target.from.0) {
+            if let Some(Err(e)) = target.from.map(|from| wareki::format(from.0)) {
                 report(&at("from"), e.to_string(), "運用開始日を確認してください");
             }
-            if target.category.trim().is_empty() {
-                report(
+            match &target.category {
+                Some(category) if category.trim().is_empty() => report(
                     &at("category"),
                     "業務区分（category）が空です".into(),
-                    "例: 工事、建設コンサルタント等業務",
-                );
+                    "例: 工事、建設コンサルタント等業務。出典に業務区分がなければ category を削除してください",
+                ),
+                // Not stated: the page says so of the orderer's whole scope, so it is the only
+                // target, and nothing is said per category of it.
+                None if o.targets.len() > 1 => report(
+                    &at("category"),
+                    "業務区分（category）のない対象案件が、ほかの対象案件と並んでいます".into(),
+                    "出典が業務区分を書いていないなら対象案件（targets）は一つにし、書いているならすべてに category を書いてください",
+                ),
+                None if target.guarantee_kinds.is_some() || !target.kind_starts.is_empty() => report(
+                    &at("category"),
+                    "業務区分（category）のない対象案件に guarantee_kinds や kind_starts があります".into(),
+                    "保証の種類は発注者全体の guarantee_kinds に書き、業務区分ごとの指定を削除してください",
+                ),
+                _ => {}
             }
             if let Some(kinds) = &target.guarantee_kinds {
                 check_kind_list(kinds, &at("guarantee_kinds"), &mut report);
@@ -223,6 +236,13 @@ impl Orderer {
                         "発注者全体の guarantee_kinds にも書いてください",
                     );
                 }
+            }
+            if target.note.is_some() && target.from.is_none() {
+                report(
+                    &at("note"),
+                    "note（開始日に添える注記）があるのに、開始日（from）がありません".into(),
+                    "出典の開始日を from に書くか、note を削除してください",
+                );
             }
             if target.other_departments.is_some() && target.departments.is_empty() {
                 report(
@@ -240,12 +260,14 @@ impl Orderer {
                         "kind_starts には、この業務区分の保証の種類だけを書いてください",
                     );
                 }
-                if start.from < target.from {
+                if let Some(from) = target.from.filter(|from| start.from < *from) {
                     report(
                         &field,
                         format!(
-                            "「{}」の開始日 {} が業務区分「{}」の開始日 {} より前です",
-                            start.kind, start.from, target.category, target.from
+                            "「{}」の開始日 {} が業務区分「{}」の開始日 {from} より前です",
+                            start.kind,
+                            start.from,
+                            target.category.as_deref().unwrap_or("")
                         ),
                         "保証の種類ごとの開始日は、業務区分の開始日と同じか後にしてください",
                     );

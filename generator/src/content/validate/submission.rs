@@ -15,11 +15,12 @@ fn overlapping(rules: &[&SubmissionRule]) -> bool {
 /// only the orderer's kinds; 電子申請 names its form.
 pub(super) fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, String, &str)) {
     let rules = &o.submission.rules;
-    if o.submission.documents.is_empty() {
+    // Absent (empty): the sources name no document, and the answer says so.
+    if o.submission.documents.iter().any(|d| d.trim().is_empty()) {
         report(
             "submission.documents",
-            "提出する書類（submission.documents）がありません".into(),
-            "例: [認証キー]",
+            "提出する書類（submission.documents）に空の項目があります".into(),
+            "書類名を書いてください（例: [認証キー]）。出典に書類名がなければ documents を削除してください",
         );
     }
     if rules.is_empty() {
