@@ -2,7 +2,9 @@
 //! edit by edit. An edit of one orderer's file re-reads that file alone and re-renders its page
 //! first, then the files that list every orderer; any other edit (templates, shared text,
 //! `site.yaml`, the glossary) rebuilds the whole site. A broken edit changes nothing that is
-//! served: the last good site stays, and its errors are kept until an edit mends them.
+//! served: the last good site stays, and its errors are kept until an edit mends them. The
+//! verify site is rendered beside it, under `verify/` ([`VERIFY_PREFIX`]), so that the preview's
+//! verify page (`/verify/`) works on one origin with the API served there.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
@@ -13,7 +15,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use crate::content::Orderer;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{duplicate_errors, load_orderer_file, Content};
-use crate::render::{render_part, Output, Part, Sink, StreamedWrite, Templates};
+use crate::render::{render_part, render_verify_site, Output, Part, Sink, StreamedWrite, Templates};
 use crate::site::{load, BuildOptions};
 
 /// The site as served: every file's bytes by its path in the site (`ashiya-machi/index.html`).
@@ -51,6 +53,9 @@ impl SiteFiles {
     }
 }
 
+/// Where the preview serves the verify site: its files' paths begin with this.
+pub const VERIFY_PREFIX: &str = "verify/";
+
 /// Rendered files held in memory until the render that made them succeeded.
 #[derive(Debug, Default)]
 struct MemorySink(RwLock<HashMap<String, Arc<[u8]>>>);
@@ -62,6 +67,32 @@ impl MemorySink {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(path.to_string(), bytes.into());
     }
+}
+
+/// The verify site's files, put in the preview's site under [`VERIFY_PREFIX`].
+struct VerifySink<'a>(&'a MemorySink);
+
+impl Sink for VerifySink<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.0.put(&format!("{VERIFY_PREFIX}{path}"), bytes)
+    }
+    fn put_streamed(&self, path: &str, write: &mut StreamedWrite<'_>) -> Result<usize, Diagnostic> {
+        self.0.put_streamed(&format!("{VERIFY_PREFIX}{path}"), write)
+    }
+    fn put_previous(&self, _path: &str, _live: &fs::Metadata) -> Result<bool, Diagnostic> {
+        Ok(false)
+    }
+    fn swap_in_previous(&self, _path: &str) -> Result<bool, Diagnostic> {
+        Ok(false)
+    }
+}
+
+/// The whole site and its verify site, into memory.
+fn render_whole(content: &Content, templates: &Templates, options: &BuildOptions) -> Result<MemorySink, Diagnostics> {
+    let sink = MemorySink::default();
+    render_part(content, templates, options.date, Output::uncached(&sink), Part::Whole)?;
+    render_verify_site(content, templates, Output::uncached(&VerifySink(&sink)))?;
+    Ok(sink)
 }
 
 impl Sink for MemorySink {
@@ -115,9 +146,7 @@ impl Preview {
     pub fn start(options: BuildOptions) -> Result<Preview, Diagnostics> {
         let (content, templates) = load(&options)?;
         let files = Arc::new(SiteFiles::default());
-        let sink = MemorySink::default();
-        render_part(&content, &templates, options.date, Output::uncached(&sink), Part::Whole)?;
-        files.take(sink, true);
+        files.take(render_whole(&content, &templates, &options)?, true);
         let municipalities = absolute(&options.content.join("municipalities"));
         Ok(Preview {
             options,
@@ -181,14 +210,7 @@ impl Preview {
     fn rebuild(&mut self) -> Result<Update, Diagnostics> {
         self.broken_site = true;
         let (content, templates) = load(&self.options)?;
-        let sink = MemorySink::default();
-        render_part(
-            &content,
-            &templates,
-            self.options.date,
-            Output::uncached(&sink),
-            Part::Whole,
-        )?;
+        let sink = render_whole(&content, &templates, &self.options)?;
         self.files.take(sink, true);
         self.content = content;
         self.templates = templates;

@@ -116,14 +116,15 @@ test("an edit reloads the page, a mistake shows its code frame over it, the fix 
   }
 });
 
-// Skipped, and said in the stop note: since the verify page became the verification service's
-// own site (public-verify/), `generator serve` no longer renders it; the preview's verify page
-// needs the verify site rendered into the preview too.
-test.skip("the verify page answers a demo key in the preview (the embedded store)", async () => {
+// The verify site is its own site when deployed; the preview serves it under /verify/ with the
+// API beside it, and every guidance page links there.
+test("the verify page answers a demo key in the preview (the embedded store)", async () => {
   const context = await browser.newContext({ locale: "ja-JP" });
   const page = await context.newPage();
   try {
-    await page.goto(base + "/verify/", { waitUntil: "load" });
+    // Reached as a reader reaches it: from an orderer's page, by its link to the service.
+    await page.goto(base + "/saiki-shi/", { waitUntil: "load" });
+    await Promise.all([page.waitForURL(base + "/verify/"), page.click(`a[href="${base}/verify/"] >> nth=0`)]);
     await page.fill("#certificate-number", "W2026-040123");
     await page.fill("#auth-key", "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK");
     await page.click("#verify-button");

@@ -366,6 +366,10 @@ pub struct SeparateDocument {
     pub document: String,
     #[serde(default)]
     pub to: Option<String>,
+    /// The source says it is handed over on paper (「従来どおり書面による提出」); false: how is
+    /// not stated.
+    #[serde(default)]
+    pub on_paper: bool,
 }
 
 /// Paper certificates during the transition.

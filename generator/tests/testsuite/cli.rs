@@ -7,7 +7,7 @@ use crate::util::{fixtures, repo_root, REAL};
 
 /// Runs the program in the repository's top folder, as the README says.
 fn generator(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+    let output = Command::new(crate::util::generator_exe())
         .args(args)
         .current_dir(repo_root())
         .output()
@@ -79,7 +79,7 @@ fn format_json_reports_every_error_for_tools_and_text_has_no_colour_in_a_pipe() 
     crate::util::copy_dir(&invalid.join("content"), &scratch.path("content"));
     crate::util::copy_dir(&invalid.join("templates"), &scratch.path("templates"));
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_generator"))
+        Command::new(crate::util::generator_exe())
             .args(args)
             .current_dir(scratch.dir.path())
             .output()
@@ -111,7 +111,7 @@ fn format_json_reports_every_error_for_tools_and_text_has_no_colour_in_a_pipe() 
         "no colour codes when stderr is not a terminal: {stderr}"
     );
 
-    let fine = Command::new(env!("CARGO_BIN_EXE_generator"))
+    let fine = Command::new(crate::util::generator_exe())
         .args(["check", "--date", "2026-11-23", "--format", "json"])
         .current_dir(repo_root())
         .args(["--content", fixtures().join("sites").join(REAL).to_str().unwrap()])
@@ -128,7 +128,7 @@ fn format_json_reports_every_error_for_tools_and_text_has_no_colour_in_a_pipe() 
 fn new_writes_a_commented_file_refused_only_for_its_sources_stub_and_never_overwrites() {
     let scratch = crate::util::Scratch::of(crate::util::FLYERS);
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_generator"))
+        Command::new(crate::util::generator_exe())
             .args(args)
             .current_dir(scratch.dir.path())
             .env("SOURCE_DATE_EPOCH", "1795392000") // 2026-11-23 09:00 JST

@@ -217,7 +217,7 @@ fn a_folder_named_like_the_spare_but_not_ours_is_neither_used_nor_touched() {
 fn the_cli_rebuilds_only_the_lists_and_keeps_one_spare() {
     let s = Scratch::of(REAL);
     let build = || {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
+        let output = std::process::Command::new(crate::util::generator_exe())
             .args(["build", "--date", "2026-11-23", "--content"])
             .arg(s.path("content"))
             .arg("--templates")

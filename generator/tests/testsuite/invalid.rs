@@ -24,7 +24,7 @@ fn check_report(case: &Path) -> String {
             fs::remove_file(scratch.path(removed)).unwrap_or_else(|e| panic!("{removed}: {e}"));
         }
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+    let output = Command::new(crate::util::generator_exe())
         .args(["check", "--date", "2026-11-23"])
         .current_dir(scratch.dir.path())
         .output()

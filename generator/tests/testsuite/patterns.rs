@@ -118,13 +118,19 @@ fn a_destination_per_guarantee_kind() {
 #[test]
 fn an_explicit_address_a_subject_an_arrival_call_and_changes_of_earlier_contracts_excluded() {
     let targets = "  - category: 建設工事\n    from: 2026-01-01\n    contracts: 開始前の契約の変更契約を除く\n  - category: 建設工事関連業務\n    from: 2026-01-01\n    contracts: 開始前の契約の変更契約を除く\n    guarantee_kinds: [契約保証, 前払金保証]\n";
-    let rules = "  rules:\n    - methods: [電子メール]\n      email: hoshou@city.example.jp\n      subject: 「工事番号_受注者名(保証名称)」\n      arrival_call: true\n      separately:\n        - document: 請負代金一部前払金請求書\n";
+    let rules = "  rules:\n    - methods: [電子メール]\n      email: hoshou@city.example.jp\n      subject: 「工事番号_受注者名(保証名称)」\n      arrival_call: true\n      separately:\n        - document: 請負代金一部前払金請求書\n        - document: 前払金請求書\n          on_paper: true\n          to: 財政課\n";
     let built = Built::new("address", &orderer("水巻町", targets, rules, ""), "2026-11-23");
     let text = built.text("address");
     has(&text, "送付先のメールアドレスは hoshou@city.example.jp です。");
     has(&text, "メールの件名を「工事番号_受注者名(保証名称)」としてください。");
     has(&text, "送信後は、電話で到達確認を行ってください。");
     has(&text, "「請負代金一部前払金請求書」は、別途ご提出ください。");
+    // Paper only where the source says so (on_paper), never by default.
+    has(&text, "「前払金請求書」は、従来どおり書面で財政課へご提出ください。");
+    assert_eq!(
+        built.record("address")["submission"]["rules"][0]["separately"][1]["on_paper"],
+        serde_json::json!(true)
+    );
     has(
         &text,
         "（令和8年(2026年)1月1日より前に締結した契約の変更契約を除きます）",

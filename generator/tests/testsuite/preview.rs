@@ -108,3 +108,25 @@ fn a_template_edit_rebuilds_the_whole_site_and_a_broken_template_keeps_the_last_
         .unwrap_err();
     assert!(errors.to_string().contains("templates/orderer.html"), "{errors}");
 }
+
+#[test]
+fn the_verify_site_is_served_under_verify_and_a_verify_template_edit_rebuilds_it() {
+    let scratch = Scratch::of(FLYERS);
+    let mut preview = Preview::start(scratch.options("2026-11-23")).unwrap();
+    let verify_page = page(&preview, "verify/index.html");
+    assert!(verify_page.contains("api/verify"), "{verify_page}");
+    assert!(preview.files().get("verify/verify.js").is_some());
+    assert!(preview.files().get("verify/404.html").is_some());
+    let template: PathBuf = scratch.path("templates/verify.html");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        text.replacen("{% endblock %}", "確認の試験{% endblock %}", 1),
+    )
+    .unwrap();
+    let update = preview
+        .update(std::slice::from_ref(&template), &mut |_| panic!("no page first"))
+        .unwrap();
+    assert!(update.everything);
+    assert!(page(&preview, "verify/index.html").contains("確認の試験"));
+}

@@ -1,4 +1,5 @@
-//! The content reference (docs/fields.md, with the editors' notes in `docs/editors/`) is kept in
+//! The content reference (docs/fields.md and `docs/editors/`: the generated field reference
+//! `fields.md` and the editors' notes) is kept in
 //! step with the model: every field the parser accepts and every value of every enumeration is
 //! named there. The lists come from the parser itself (the
 //! hint of an unknown field or value lists what is allowed), so a new field cannot go
@@ -25,8 +26,8 @@ fn allowed(from: &str, probe: &str) -> Vec<String> {
 
 #[test]
 fn every_field_and_value_of_the_model_is_in_the_content_reference() {
-    // The reference is docs/fields.md, and the editors' notes in docs/editors/ (the patterns'
-    // worked examples among them).
+    // The reference is docs/fields.md and docs/editors/: the generated field reference and the
+    // editors' notes (the patterns' worked examples among them).
     let mut readme = std::fs::read_to_string(repo_root().join("docs/fields.md")).unwrap();
     if let Ok(entries) = std::fs::read_dir(repo_root().join("docs/editors")) {
         let mut notes: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
@@ -52,7 +53,7 @@ fn every_field_and_value_of_the_model_is_in_the_content_reference() {
             ),
         ),
         (
-            "rules[].",
+            "submission.rules[].",
             allowed(
                 "      and_others: true\n",
                 "      and_others: true\n      probe_field: 1\n",
@@ -63,7 +64,7 @@ fn every_field_and_value_of_the_model_is_in_the_content_reference() {
         assert!(names.len() >= 3, "{prefix}: {names:?}");
         for name in names {
             let documented = readme.contains(&format!("`{prefix}{name}`"));
-            assert!(documented, "docs/fields.md does not document `{prefix}{name}`");
+            assert!(documented, "the content reference (docs/editors/fields.md: run `cargo run -p generator -- schema`) does not document `{prefix}{name}`");
         }
     }
     let values = [
@@ -89,7 +90,7 @@ fn every_field_and_value_of_the_model_is_in_the_content_reference() {
         for value in list {
             assert!(
                 readme.contains(&format!("`{value}`")),
-                "docs/fields.md does not name the value `{value}`"
+                "the content reference (docs/editors/fields.md) does not name the value `{value}`"
             );
         }
     }

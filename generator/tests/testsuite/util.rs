@@ -24,6 +24,15 @@ pub fn repo_root() -> PathBuf {
     }
 }
 
+/// The `generator` program the command-line tests run: this build's, or the one
+/// `GENERATOR_EXE` names (`tests/optimised-build.sh` runs them on the optimised build).
+pub fn generator_exe() -> PathBuf {
+    match std::env::var_os("GENERATOR_EXE") {
+        Some(exe) => PathBuf::from(exe),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_generator")),
+    }
+}
+
 pub fn fixtures() -> PathBuf {
     repo_root().join("generator/tests/testsuite/fixtures")
 }

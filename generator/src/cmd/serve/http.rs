@@ -1,6 +1,7 @@
 //! The preview's HTTP side: the site from memory (every HTML page with the live-reload script
-//! added, nothing cached by the browser), the event stream, and the verifier's API on the
-//! embedded store so that the verify page works as it will on the real site.
+//! added, nothing cached by the browser), the event stream, and the verify site under
+//! `/verify/` with the verifier's API on the embedded store beside it, so that the verify page
+//! works as it will on its own origin.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -16,30 +17,48 @@ use axum::Router;
 use futures_util::stream::{self, Stream};
 use tokio::sync::broadcast::error::RecvError;
 
+use generator::preview::VERIFY_PREFIX;
+use tokio::net::TcpListener;
+
 use super::{Live, LiveEvent};
 
 const LIVE_SCRIPT: &str = include_str!("live.js");
 const LIVE_SCRIPT_PATH: &str = "/__preview/live.js";
 const EVENTS_PATH: &str = "/__preview/events";
 
-pub async fn serve(address: SocketAddr, live: Arc<Live>, certificates: &Path) -> Result<(), String> {
-    let preview = Router::new()
+/// The preview's port, taken before the first render (which links to it).
+pub async fn bind(address: SocketAddr) -> Result<TcpListener, String> {
+    TcpListener::bind(address)
+        .await
+        .map_err(|e| format!("{address} で待ち受けられません: {e}"))
+}
+
+/// The verify site's address in the preview: `/verify/` on the preview's own origin.
+pub fn verify_url(listener: &TcpListener) -> String {
+    match listener.local_addr() {
+        Ok(bound) => format!("http://{bound}/{VERIFY_PREFIX}"),
+        Err(_) => format!("/{VERIFY_PREFIX}"),
+    }
+}
+
+pub async fn serve(listener: TcpListener, live: Arc<Live>, certificates: &Path) -> Result<(), String> {
+    let verify_files = Router::new().fallback(get(verify_file)).with_state(live.clone());
+    let verify_site = match verify_api(certificates) {
+        Ok(api) => api.fallback_service(verify_files),
+        Err(message) => {
+            eprintln!("注意: {message}。確認ページの照会は動きません");
+            verify_files
+        }
+    };
+    let app = Router::new()
         .route(LIVE_SCRIPT_PATH, get(live_script))
         .route(EVENTS_PATH, get(events))
         .fallback(get(site_file))
-        .with_state(live);
-    let app = match verify_api(certificates) {
-        Ok(api) => api.fallback_service(preview),
-        Err(message) => {
-            eprintln!("注意: {message}。確認ページの照会は動きません");
-            preview
-        }
-    };
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .map_err(|e| format!("{address} で待ち受けられません: {e}"))?;
+        .with_state(live)
+        .nest(&format!("/{}", VERIFY_PREFIX.trim_end_matches('/')), verify_site);
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     eprintln!("プレビュー: http://{bound}/ （保存すると自動で再読み込みします。終了は Ctrl+C）");
+    eprintln!("確認ページ: http://{bound}/{VERIFY_PREFIX} （見本の電子証書で照会できます）");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
@@ -108,27 +127,38 @@ fn sse(event: &LiveEvent) -> Event {
     }
 }
 
-/// A file of the site from memory: `/x/` is `x/index.html`, `/x` is redirected to `/x/` when
-/// that page exists, anything else the site's 404 page.
+/// A file of the guidance site.
 async fn site_file(State(live): State<Arc<Live>>, uri: Uri) -> Response {
-    let path = uri.path().trim_start_matches('/');
+    file_under(&live, "", uri.path())
+}
+
+/// A file of the verify site (the path as nested: `/` is the verify page).
+async fn verify_file(State(live): State<Arc<Live>>, uri: Uri) -> Response {
+    file_under(&live, VERIFY_PREFIX, uri.path())
+}
+
+/// A file from memory, its path in the site beginning with `prefix`: `/x/` is `x/index.html`,
+/// `/x` is redirected to `/x/` when that page exists, anything else that site's 404 page.
+fn file_under(live: &Live, prefix: &str, path: &str) -> Response {
+    let path = path.trim_start_matches('/');
     let file = if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
+        format!("{prefix}{path}index.html")
     } else {
-        path.to_string()
+        format!("{prefix}{path}")
     };
     if let Some(bytes) = live.files.get(&file) {
         return answer(StatusCode::OK, &file, &bytes);
     }
-    if live.files.get(&format!("{path}/index.html")).is_some() {
+    if live.files.get(&format!("{prefix}{path}/index.html")).is_some() {
         let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
-        if let Ok(location) = HeaderValue::from_str(&format!("/{path}/")) {
+        if let Ok(location) = HeaderValue::from_str(&format!("/{prefix}{path}/")) {
             response.headers_mut().insert(header::LOCATION, location);
         }
         return response;
     }
-    match live.files.get("404.html") {
-        Some(bytes) => answer(StatusCode::NOT_FOUND, "404.html", &bytes),
+    let not_found = format!("{prefix}404.html");
+    match live.files.get(&not_found) {
+        Some(bytes) => answer(StatusCode::NOT_FOUND, &not_found, &bytes),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

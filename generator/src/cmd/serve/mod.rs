@@ -2,8 +2,9 @@
 //! watches `content/` and `templates/`, takes each save (an orderer's file: its page first, the
 //! lists after) and tells open browsers through a small event stream (`/__preview/events`)
 //! which pages to reload — or, when an edit is broken, the same error text as the terminal's,
-//! code frames included, shown over the last good page. The verify page answers from the
-//! verifier's embedded store with the demo certificates.
+//! code frames included, shown over the last good page. The verify site is served under
+//! `/verify/` with the API beside it (`/verify/api/verify`), answering from the verifier's
+//! embedded store with the demo certificates.
 
 mod http;
 mod watch;
@@ -68,13 +69,34 @@ impl Live {
 }
 
 pub fn run(args: &ServeArgs) -> ExitCode {
-    let options = match args.site.options(PathBuf::new()) {
+    let mut options = match args.site.options(PathBuf::new()) {
         Ok(options) => options,
         Err(message) => {
             eprintln!("エラー: {message}");
             return ExitCode::from(2);
         }
     };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("エラー: 非同期ランタイムを始められません: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Bound first: the pages link to the verify site at the address actually taken (`--port 0`).
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let listener = match runtime.block_on(http::bind(address)) {
+        Ok(bound) => bound,
+        Err(message) => {
+            eprintln!("エラー: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    options.verify_url = Some(http::verify_url(&listener));
     let started = std::time::Instant::now();
     let preview = match Preview::start(options) {
         Ok(preview) => preview,
@@ -102,19 +124,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("エラー: 非同期ランタイムを始められません: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
-    let result = runtime.block_on(http::serve(address, live, &args.certificates));
+    let result = runtime.block_on(http::serve(listener, live, &args.certificates));
     drop(watching);
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,254 @@
+//! Japanese line breaking decided at build time. Browsers break Japanese between any two
+//! characters, which splits words, names and dates (「大分県佐｜伯市」「5｜月1日」). Here every
+//! text of a page's body is cut into phrases with BudouX's Japanese model and a `<wbr>` marks
+//! each phrase boundary; the stylesheet's `word-break: keep-all` then allows breaks only there
+//! (and at punctuation). Names and dates that must never break — the site's and the orderers'
+//! names, 和暦 dates, short 「…」 terms — are kept whole, and wrapped in `<span class="nw">`
+//! (`white-space: nowrap`) where they hold a character a browser would still break after (a
+//! hyphen, a parenthesis).
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+
+use super::memo::Memo;
+
+mod rules;
+#[cfg(test)]
+mod tests;
+
+use rules::{
+    breakable, glue_particles, is_japanese, join_underscored, may_break_at, quoted_len, tag_name, wareki_date_len,
+    wrap_latin_runs, Whole,
+};
+
+/// Elements whose text is not prose, or where `<wbr>` is not allowed.
+const SKIPPED_ELEMENTS: &[&str] = &["head", "script", "style", "svg", "textarea", "pre", "code", "title"];
+/// 「…」 up to this many characters inside is a term, kept whole (「認証キー等のお知らせ(PDF)」).
+const LONGEST_QUOTED_TERM: usize = 16;
+/// What BudouX reads in place of a name, a date or a term: a kanji, as most names end in one.
+const PLACEHOLDER: &str = "某";
+/// Addresses, URLs and numbers longer than this (bytes) may break: kept whole they would not
+/// fit a 375 px screen.
+const LONGEST_WHOLE_RUN: usize = 36;
+/// A term up to this many characters is wrapped whole with the particle after it.
+const SHORT_TERM: usize = 10;
+/// Clauses remembered across pages, so that memory stays bounded on large sites.
+const CACHED_CLAUSES: usize = 8192;
+/// Whole texts remembered: the first ones met, which on a large site are the shared ones.
+const CACHED_TEXTS: usize = 8192;
+
+/// Phrases that must never break across lines, and the texts already cut (pages repeat the
+/// same shared text for every orderer).
+pub struct LineBreaker {
+    keep_whole: Vec<String>,
+    /// The names as one automaton: the longest name starting at a position is found in one
+    /// pass over its characters, however many thousands of names a large site has.
+    names: Option<AhoCorasick>,
+    /// Clauses already cut: where BudouX ends their phrases.
+    clauses: Memo<Vec<usize>>,
+    /// Whole texts already cut, and how they were cut.
+    texts: Memo<String>,
+}
+
+impl LineBreaker {
+    /// `keep_whole`: names as the pages show them (longest match wins).
+    pub fn new(keep_whole: impl IntoIterator<Item = String>) -> LineBreaker {
+        let mut keep_whole: Vec<String> = keep_whole.into_iter().filter(|p| p.chars().count() > 1).collect();
+        keep_whole.sort_unstable();
+        keep_whole.dedup();
+        // Without it (an automaton too large to build) names are not kept whole, and BudouX
+        // alone decides: pages stay correct, only less tidy.
+        let names = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .build(&keep_whole)
+            .ok();
+        LineBreaker {
+            keep_whole,
+            names,
+            clauses: Memo::new(CACHED_CLAUSES),
+            texts: Memo::new(CACHED_TEXTS),
+        }
+    }
+
+    /// Identifies the names kept whole: pages cut with other names may differ.
+    pub fn fingerprint(&self) -> u128 {
+        xxhash_rust::xxh3::xxh3_128(self.keep_whole.join("\n").as_bytes())
+    }
+
+    /// The page with `<wbr>` between the phrases of every text in its body.
+    pub fn apply(&self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len() + html.len() / 8);
+        let mut skipping: Option<&str> = None;
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("<!--") {
+                let end = after.find("-->").map(|i| i + 3).unwrap_or(after.len());
+                out.push_str(&rest[..4 + end]);
+                rest = &after[end..];
+            } else if rest.starts_with('<') {
+                // Our templates escape `>` inside attribute values, so a tag ends at the first `>`.
+                let end = rest.find('>').map(|i| i + 1).unwrap_or(rest.len());
+                let tag = &rest[..end];
+                out.push_str(tag);
+                let name = tag_name(tag);
+                match skipping {
+                    Some(open) if tag.starts_with("</") && name.eq_ignore_ascii_case(open) => skipping = None,
+                    None if !tag.starts_with("</") && !tag.ends_with("/>") => {
+                        skipping = SKIPPED_ELEMENTS.iter().copied().find(|e| name.eq_ignore_ascii_case(e));
+                    }
+                    _ => {}
+                }
+                rest = &rest[end..];
+            } else {
+                let end = rest.find('<').unwrap_or(rest.len());
+                let text = &rest[..end];
+                if skipping.is_some() {
+                    out.push_str(text);
+                } else if !text.chars().any(is_japanese) {
+                    // A link's text alone (a mail address, a URL, a telephone number): no
+                    // phrases to cut, but it must not break at its hyphens or dots either.
+                    wrap_latin_runs(text, &mut out);
+                } else {
+                    self.cut_into(text, &mut out);
+                }
+                rest = &rest[end..];
+            }
+        }
+        out
+    }
+
+    /// Most texts are the same on every orderer's page (shared text without a name in it):
+    /// each is cut once.
+    fn cut_into(&self, text: &str, out: &mut String) {
+        self.texts.with(text, || self.cut(text), |cut| out.push_str(cut));
+    }
+
+    fn cut(&self, text: &str) -> String {
+        let mut whole = self.whole_ranges(text);
+        let (glued, after_particles) = glue_particles(text, &mut whole);
+        // BudouX reads each name, date or term as one placeholder word: no break can fall
+        // inside it anyway, and a clause like 「某における認証キーの提出方法を教えてください。」
+        // is then the same on every orderer's page, so it is cut once.
+        let mut masked = String::with_capacity(text.len());
+        let mut original_at = Vec::with_capacity(text.len() + 1);
+        let mut at = 0;
+        for range in &whole {
+            masked.push_str(&text[at..range.start]);
+            original_at.extend(at..range.start);
+            original_at.extend(std::iter::repeat_n(range.start, PLACEHOLDER.len()));
+            masked.push_str(PLACEHOLDER);
+            at = range.end;
+        }
+        masked.push_str(&text[at..]);
+        original_at.extend(at..=text.len());
+        let mut breaks: Vec<usize> = self
+            .phrase_ends(&masked)
+            .into_iter()
+            // Phrase ends are character boundaries: never inside a placeholder, so never inside
+            // what it stands for; the end of a placeholder maps to the end of its range.
+            .map(|end| original_at[end])
+            .filter(|&at| at > 0 && at < text.len() && may_break_at(text, at))
+            .filter(|&at| !glued.iter().any(|&(start, end)| start < at && at < end))
+            .collect();
+        breaks.extend(after_particles.into_iter().filter(|at| *at < text.len()));
+        breaks.sort_unstable();
+        breaks.dedup();
+        // Marks in text order; at one position a span closes before a break, and a break comes
+        // before a span opens.
+        let mut marks: Vec<(usize, u8, &str)> = breaks.into_iter().map(|b| (b, 1, "<wbr>")).collect();
+        let spans = whole.iter().filter(|r| r.wrap).map(|r| (r.start, r.end)).chain(glued);
+        for (start, end) in spans {
+            marks.push((start, 2, "<span class=\"nw\">"));
+            marks.push((end, 0, "</span>"));
+        }
+        marks.sort_unstable();
+        let mut out = String::with_capacity(text.len() + marks.len() * 8);
+        let mut written = 0;
+        for (at, _, mark) in marks {
+            out.push_str(&text[written..at]);
+            out.push_str(mark);
+            written = at;
+        }
+        out.push_str(&text[written..]);
+        out
+    }
+
+    /// Where BudouX ends a phrase in `text` (byte offsets). The text is taken a clause at a
+    /// time — up to and including each 、 or 。, after which BudouX always ends a phrase — so
+    /// that a clause shared by every orderer's page (「…の提出方法を教えてください。」) is cut
+    /// once, however the sentences around it differ.
+    fn phrase_ends(&self, text: &str) -> Vec<usize> {
+        let mut ends = Vec::new();
+        let mut offset = 0;
+        for clause in text.split_inclusive(['、', '。']) {
+            self.clauses.with(
+                clause,
+                || {
+                    let mut at = 0;
+                    budoux::parse(budoux::models::default_japanese_model(), clause)
+                        .iter()
+                        .map(|phrase| {
+                            at += phrase.len();
+                            at
+                        })
+                        .collect()
+                },
+                |clause_ends| ends.extend(clause_ends.iter().map(|end| offset + end)),
+            );
+            offset += clause.len();
+        }
+        ends
+    }
+
+    /// The longest name `text` starts with.
+    fn name_at<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let found = self.names.as_ref()?.find(Input::new(text).anchored(Anchored::Yes))?;
+        text.get(..found.end())
+    }
+
+    /// Byte ranges no break may fall inside, in order and not overlapping: entities, names,
+    /// dates, short quoted terms and runs of Latin letters and digits.
+    fn whole_ranges(&self, text: &str) -> Vec<Whole> {
+        let mut ranges: Vec<Whole> = Vec::new();
+        let mut i = 0;
+        while i < text.len() {
+            let rest = &text[i..];
+            let found = if rest.starts_with('&') {
+                rest.find(';').filter(|&e| e <= 10).map(|e| (e + 1, false))
+            } else if let Some(name) = self.name_at(rest) {
+                Some((name.len(), breakable(name)))
+            } else if let Some(len) = wareki_date_len(rest) {
+                Some((len, true))
+            } else if rest.starts_with('「') {
+                let bracket = '「'.len_utf8();
+                quoted_len(rest).map(|len| (len, breakable(&rest[bracket..len - bracket])))
+            } else {
+                let len = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '@')))
+                    .unwrap_or(rest.len());
+                // A run with a hyphen or a dot (a telephone number, an address) must not
+                // break there either: wrapped, where it fits a phone's line.
+                let run = &rest[..len];
+                (len > 1).then(|| {
+                    (
+                        len,
+                        len <= LONGEST_WHOLE_RUN && run.contains(['-', '.', '/', '@', ':', '_']),
+                    )
+                })
+            };
+            match found {
+                Some((len, wrap)) => {
+                    ranges.push(Whole {
+                        start: i,
+                        end: i + len,
+                        wrap,
+                    });
+                    i += len;
+                }
+                None => i += rest.chars().next().map(char::len_utf8).unwrap_or(1),
+            }
+        }
+        join_underscored(text, &mut ranges);
+        ranges
+    }
+}

@@ -1,0 +1,115 @@
+use super::*;
+
+fn breaker() -> LineBreaker {
+    LineBreaker::new([
+        "大分県佐伯市".to_string(),
+        "e-Net保証".to_string(),
+        "佐伯市".to_string(),
+    ])
+}
+
+#[test]
+fn phrases_are_marked_and_names_dates_and_terms_stay_whole() {
+    let html = breaker().apply(
+        "<p>令和7年(2025年)5月1日以降に、大分県佐伯市と契約する「工事」は、e-Net保証で保証をお申込みいただけます。</p>",
+    );
+    assert!(
+        html.contains("<span class=\"nw\">令和7年(2025年)5月1日</span>"),
+        "{html}"
+    );
+    assert!(html.contains("<span class=\"nw\">e-Net保証</span>"), "{html}");
+    assert!(html.contains("大分県佐伯市"), "{html}");
+    assert!(html.contains("「工事」"), "{html}");
+    assert!(html.matches("<wbr>").count() >= 3, "phrases marked: {html}");
+    assert_eq!(
+        html.replace("<wbr>", "")
+            .replace("<span class=\"nw\">", "")
+            .replace("</span>", ""),
+        {
+            "<p>令和7年(2025年)5月1日以降に、大分県佐伯市と契約する「工事」は、e-Net保証で保証をお申込みいただけます。</p>"
+        }
+    );
+}
+
+#[test]
+fn markup_entities_and_skipped_elements_are_untouched() {
+    let source = "<html><head><title>電子保証のご案内です</title></head><body><script type=\"application/ld+json\">{\"name\":\"電子保証を利用するには\"}</script><svg><text>電子証書を閲覧します</text></svg><p title=\"電子保証とは何か\">Q&amp;A の電子保証の仕組みです</p><!-- 電子保証のコメントです --></body></html>";
+    let html = breaker().apply(source);
+    assert!(
+        html.starts_with("<html><head><title>電子保証のご案内です</title></head>"),
+        "{html}"
+    );
+    assert!(html.contains("{\"name\":\"電子保証を利用するには\"}"), "{html}");
+    assert!(html.contains("<text>電子証書を閲覧します</text>"), "{html}");
+    assert!(html.contains("title=\"電子保証とは何か\""), "{html}");
+    assert!(
+        html.contains("Q&amp;<span class=\"nw\">A の</span>"),
+        "the entity is kept: {html}"
+    );
+    assert!(html.contains("<!-- 電子保証のコメントです -->"), "{html}");
+    assert!(html.contains("<wbr>"), "the paragraph is cut: {html}");
+}
+
+fn lines_may_break_at(html: &str) -> Vec<String> {
+    let cut = breaker().apply(html);
+    let plain = cut.replace("<span class=\"nw\">", "[").replace("</span>", "]");
+    plain.split("<wbr>").map(str::to_string).collect()
+}
+
+#[test]
+fn honorifics_stay_with_their_word_and_particles_never_start_a_phrase() {
+    let pieces = lines_may_break_at("<p>当該PDFファイルを「発注者」へご提出ください。お手続きがスムーズです。</p>");
+    assert!(
+        !pieces.iter().any(|p| p.ends_with('ご') || p.ends_with('お')),
+        "{pieces:?}"
+    );
+    assert!(
+        !pieces
+            .iter()
+            .any(|p| p.starts_with(['を', 'へ', 'が', 'に', 'で', 'と', 'の'])),
+        "{pieces:?}"
+    );
+    let html = breaker().apply("<p>「保証料計算書」又は「保証料領収証」を電子交付いたします。</p>");
+    assert!(html.contains("<span class=\"nw\">「保証料領収証」を</span>"), "{html}");
+    assert!(
+        html.contains("を</span><wbr>電子"),
+        "a break after the glued particle: {html}"
+    );
+}
+
+#[test]
+fn addresses_numbers_and_subject_examples_are_kept_whole() {
+    let html = breaker().apply("<p>送付先は <a href=\"mailto:so-mu@east.tottori.tottori.jp\">so-mu@east.tottori.tottori.jp</a> です。電話 0940-43-8196。（例：四建単第○号_株式会社□□建設(前払金保証)）</p>");
+    assert!(html.contains(">so-mu@east.tottori.tottori.jp</span>"), "{html}");
+    assert!(html.contains("<span class=\"nw\">0940-43-8196</span>"), "{html}");
+    assert!(
+        html.contains("<span class=\"nw\">四建単第○号_株式会社□□建設</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"mailto:so-mu@east.tottori.tottori.jp\""),
+        "attributes untouched: {html}"
+    );
+    let latin = breaker().apply("<p><a href=\"https://www.wjcs.net/\">https://www.wjcs.net/</a></p>");
+    assert!(
+        latin.contains("><span class=\"nw\">https://www.wjcs.net/</span></a>"),
+        "{latin}"
+    );
+}
+
+#[test]
+fn a_particle_after_latin_and_a_space_stays_with_it() {
+    let html = breaker().apply("<p>O と 0、I・L と 1 は区別しません</p>");
+    assert!(html.contains("<span class=\"nw\">1 は</span>"), "{html}");
+}
+
+#[test]
+fn wareki_dates_are_recognised_in_their_forms() {
+    assert_eq!(
+        wareki_date_len("令和8年(2026年)4月1日より"),
+        Some("令和8年(2026年)4月1日".len())
+    );
+    assert_eq!(wareki_date_len("令和6年5月以降"), Some("令和6年5月".len()));
+    assert_eq!(wareki_date_len("平成元年です"), Some("平成元年".len()));
+    assert_eq!(wareki_date_len("令和の時代"), None);
+}
