@@ -605,6 +605,19 @@ fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
         );
         assert_eq!(record("no-documents")["submission"]["documents"], serde_json::json!([]));
     }
+    // Some categories dated, one not: the earliest date is the start, the undated one is named.
+    let targets = "  - category: 工事\n    from: 2026-04-01\n  - category: 業務委託\n";
+    let mixed = Built::new("mixed", &orderer("水巻町", targets, EMAIL, ""), "2026-11-23");
+    let text = mixed.text("mixed");
+    has(
+        &text,
+        "令和8年(2026年)4月1日以降、水巻町の「工事」が対象となります。水巻町の「業務委託」も対象となります。",
+    );
+    has(
+        &text,
+        "「業務委託」の電子保証の開始日は、水巻町のお知らせに記載がありません。",
+    );
+    assert_eq!(mixed.record("mixed")["start_date"], "2026-04-01");
     // An undated, uncategorised target is the whole scope: beside another target it is refused.
     let yaml = orderer(
         "粕屋町",
