@@ -125,7 +125,7 @@ fn format_json_reports_every_error_for_tools_and_text_has_no_colour_in_a_pipe() 
 }
 
 #[test]
-fn new_writes_a_commented_file_refused_only_for_its_sources_stub_and_never_overwrites() {
+fn new_writes_a_commented_file_refused_only_for_its_stubs_and_never_overwrites() {
     let scratch = crate::util::Scratch::of(crate::util::FLYERS);
     let run = |args: &[&str]| {
         Command::new(crate::util::generator_exe())
@@ -149,19 +149,28 @@ fn new_writes_a_commented_file_refused_only_for_its_sources_stub_and_never_overw
         "{text}"
     );
 
-    // Everything else passes: the one error is the stub, with its place.
+    // Nothing is drafted as a fact: the draft states no date, category or kind. Everything
+    // else passes; the errors are the two stubs no source can leave out, each with its place.
+    assert!(
+        !text.contains("\n    from:") && text.contains("\nguarantee_kinds: []\n"),
+        "{text}"
+    );
     let check = run(&["check", "--date", "2026-11-23", "--format", "json"]);
     assert_eq!(check.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
     let errors = report["errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 1, "{report}");
-    assert_eq!(errors[0]["field"], "sources[0].url");
-    assert_eq!(errors[0]["file"], "content/municipalities/kasuya-machi.yaml");
+    let fields: Vec<&str> = errors.iter().filter_map(|e| e["field"].as_str()).collect();
+    assert_eq!(fields, ["sources[0].url", "guarantee_kinds"], "{report}");
+    assert!(errors
+        .iter()
+        .all(|e| e["file"] == "content/municipalities/kasuya-machi.yaml"));
     // Filled, the file builds.
-    let filled = text.replace(
-        "\"（出典の URL を https:// から書いてください）\"",
-        "https://www.town.kasuya.fukuoka.jp/",
-    );
+    let filled = text
+        .replace(
+            "\"（出典の URL を https:// から書いてください）\"",
+            "https://www.town.kasuya.fukuoka.jp/",
+        )
+        .replace("\nguarantee_kinds: []\n", "\nguarantee_kinds: [前払金保証]\n");
     std::fs::write(&file, filled).unwrap();
     assert_eq!(run(&["check", "--date", "2026-11-23"]).status.code(), Some(0));
 

@@ -1,6 +1,8 @@
 //! `generator new <slug> --name … --prefecture … [--kind …]`: a new orderer's file, commented,
-//! that parses and passes every rule but one — its `sources` stub, which the build refuses
-//! until the editor fills it, so that nothing is published before its source is named. An
+//! that parses and passes every rule but two — its stubs for `sources` and `guarantee_kinds`,
+//! which the build refuses until the editor fills them from the source, so that nothing is
+//! published before its source is named and no kind is drafted as a fact. Nothing else is
+//! drafted: the category and start date are left unstated until the editor writes them. An
 //! existing file name or orderer is refused.
 
 use std::fs;
@@ -18,8 +20,8 @@ const SCAFFOLD: &str = include_str!("orderer.yaml");
 /// The kinds of orderer, as the file spells them.
 const KINDS: [&str; 4] = ["市町村", "都道府県", "一部事務組合・広域連合", "企業局・公営企業"];
 
-/// The field of the stub the build refuses until it is filled.
-const STUB_FIELD: &str = "sources[0].url";
+/// The fields of the stubs the build refuses until they are filled.
+const STUB_FIELDS: [&str; 2] = ["sources[0].url", "guarantee_kinds"];
 
 #[derive(Args)]
 pub struct NewArgs {
@@ -44,7 +46,7 @@ pub fn run(args: &NewArgs) -> ExitCode {
     match create(args) {
         Ok(path) => {
             println!(
-                "{} を作りました。出典（sources）を書くまで check と build はこのファイルをエラーにします。\n\
+                "{} を作りました。出典（sources）と保証の種類（guarantee_kinds）を書くまで check と build はこのファイルをエラーにします。\n\
                  すべての値を出典と照らし合わせてから保存してください（手順: docs/editors/README.md）",
                 path.display()
             );
@@ -82,7 +84,7 @@ fn create(args: &NewArgs) -> Result<PathBuf, String> {
     }
     let text = scaffold(&args.name, &args.kind, &args.prefecture, super::default_date()?);
     fs::write(&path, text).map_err(|e| format!("エラー: {} を書けません: {e}", path.display()))?;
-    // The file is checked by the build's own rules: anything refused but the stub is this
+    // The file is checked by the build's own rules: anything refused but the stubs is this
     // command's mistake or the arguments' (a file name the site cannot use, an unknown
     // prefecture), and the file is taken back.
     // The national code list too: a misspelt name or the wrong prefecture is refused here.
@@ -94,7 +96,7 @@ fn create(args: &NewArgs) -> Result<PathBuf, String> {
     };
     let others: Vec<_> = refused
         .iter()
-        .filter(|d| d.field.as_deref() != Some(STUB_FIELD))
+        .filter(|d| !d.field.as_deref().is_some_and(|f| STUB_FIELDS.contains(&f)))
         .cloned()
         .collect();
     if !others.is_empty() || refused.is_empty() {
