@@ -1,0 +1,111 @@
+//! The site at national scale: each prefecture's page lists its orderers (the prefecture
+//! first) with their counts, and answers for every other local government of the national code
+//! list that this site does not list it; the sitemap lists the 47 pages.
+
+use std::fs;
+
+use generator::content::{LocalGovernments, PREFECTURES, PREFECTURE_SLUGS};
+
+use crate::util::{assert_snapshots, fixtures, main_text, without_break_marks, Scratch, REAL};
+
+fn built_real() -> Scratch {
+    let scratch = Scratch::of(REAL);
+    generator::build(&scratch.options("2026-11-23")).expect("the fixture builds");
+    scratch
+}
+
+fn read(scratch: &Scratch, path: &str) -> String {
+    without_break_marks(&fs::read_to_string(scratch.path(&format!("public/{path}"))).unwrap())
+}
+
+/// 福岡県 (the prefecture first, then a city and a town), 鳥取県 (a 一部事務組合 only), 山口県 (an
+/// enterprise bureau: its city is not an orderer) and 青森県 (no orderer at all).
+#[test]
+fn prefecture_pages_text() {
+    let scratch = built_real();
+    assert_snapshots(
+        ["fukuoka", "tottori", "yamaguchi", "aomori"].map(|slug| {
+            (
+                format!("prefecture-page__{slug}"),
+                main_text(&read(&scratch, &format!("{slug}/index.html"))),
+            )
+        }),
+        |name, text| insta::assert_snapshot!(name, text),
+    );
+}
+
+/// Every body of the code list is answered on its prefecture's page exactly once: as an
+/// orderer's line linking its page, or among the bodies this site does not list.
+#[test]
+fn every_local_government_is_answered_on_its_prefecture_page() {
+    let scratch = built_real();
+    let csv = fs::read_to_string(fixtures().join("sites").join(REAL).join("data/local-governments.csv")).unwrap();
+    let list = LocalGovernments::parse(&csv).unwrap();
+    assert_eq!(list.len(), 1788);
+    let orderers: Vec<(String, String, String)> = fs::read_dir(scratch.path("content/municipalities"))
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            let field = |key: &str| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(&format!("{key}: ")))
+                    .unwrap()
+                    .to_string()
+            };
+            let slug = path.file_stem().unwrap().to_string_lossy().into_owned();
+            (field("prefecture"), field("name"), slug)
+        })
+        .collect();
+    let mut not_listed = 0;
+    for (number, (prefecture, slug)) in PREFECTURES.iter().zip(PREFECTURE_SLUGS).enumerate() {
+        let page = read(&scratch, &format!("{slug}/index.html"));
+        let (listed_part, not_listed_part) = page.split_once("id=\"not-listed\"").unwrap_or((&page, ""));
+        for body in list.by_code().into_iter().filter(|b| b.prefecture == *prefecture) {
+            let item = format!("<li>{}</li>", body.name);
+            match orderers.iter().find(|(p, n, _)| p == prefecture && *n == body.name) {
+                Some((_, _, orderer)) => {
+                    assert!(
+                        listed_part.contains(&format!("href=\"/{orderer}/\"")),
+                        "{orderer} on /{slug}/"
+                    );
+                    assert!(!not_listed_part.contains(&item), "{} said not listed", body.name);
+                }
+                None => {
+                    assert_eq!(not_listed_part.matches(&item).count(), 1, "{} on /{slug}/", body.name);
+                    not_listed += 1;
+                }
+            }
+        }
+        assert!(
+            page.contains(&format!("<h1>{prefecture}の発注者</h1>")),
+            "page {number}"
+        );
+    }
+    // 13 orderers, of which 11 are 市町村 or 都道府県 of the list.
+    assert_eq!(not_listed, 1788 - 11);
+    let sitemap = read(&scratch, "sitemap.xml");
+    for slug in PREFECTURE_SLUGS {
+        assert_eq!(
+            sitemap.matches(&format!("/{slug}/</loc>")).count(),
+            1,
+            "{slug} in the sitemap"
+        );
+    }
+}
+
+/// Counts: 運用中 and 運用開始予定 follow the build date.
+#[test]
+fn a_prefectures_counts_follow_the_build_date() {
+    let scratch = Scratch::of(REAL);
+    generator::build(&scratch.options("2026-11-23")).expect("the fixture builds");
+    let now = read(&scratch, "fukuoka/index.html");
+    assert!(now.contains("運用中 3団体／運用開始予定 0団体"), "{now}");
+    generator::build(&scratch.as_of("2025-06-01")).expect("the fixture builds");
+    let before = read(&scratch, "fukuoka/index.html");
+    assert!(
+        before.contains("運用中 2団体／運用開始予定 1団体"),
+        "{}",
+        main_text(&before)
+    );
+}
