@@ -109,3 +109,71 @@ fn a_prefectures_counts_follow_the_build_date() {
         main_text(&before)
     );
 }
+
+/// The search index: every body of the code list once, with its reading and its page when it
+/// is an orderer here (`null` otherwise: the script then says the site does not list it), and
+/// every other listed orderer with its page.
+#[test]
+fn the_search_index_holds_every_body_and_every_orderer() {
+    let scratch = built_real();
+    let index: serde_json::Value = serde_json::from_str(&read(&scratch, "search.json")).unwrap();
+    assert_eq!(index["prefectures"][39], serde_json::json!(["福岡県", "fukuoka"]));
+    let rows = index["rows"].as_array().unwrap();
+    // 1,788 bodies, and the 一部事務組合 and the bureau.
+    assert_eq!(rows.len(), 1788 + 2);
+    let row = |name: &str, prefecture: u32| {
+        rows.iter()
+            .find(|r| r[0] == name && r[2] == prefecture)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    assert_eq!(
+        row("芦屋町", 40),
+        serde_json::json!(["芦屋町", "アシヤマチ", 40, "ashiya-machi"])
+    );
+    assert_eq!(row("芦屋市", 28), serde_json::json!(["芦屋市", "アシヤシ", 28, null]));
+    assert_eq!(row("鶴ヶ島市", 11)[3], serde_json::Value::Null);
+    assert_eq!(row("福岡県", 40)[3], "fukuoka-ken");
+    assert_eq!(row("下関市上下水道局", 35)[3], "shimonoseki-shi-jogesuidokyoku");
+    assert_eq!(row("下関市", 35)[3], serde_json::Value::Null);
+}
+
+/// 「今後運用開始」 lists what starts within 90 days after the build date; 「最近の更新」 is the
+/// feed's newest entries, worded as the feed words them.
+#[test]
+fn the_index_says_what_starts_soon_and_what_changed_as_the_feed_does() {
+    let scratch = Scratch::of(REAL);
+    generator::build(&scratch.as_of("2026-02-01")).expect("the fixture builds");
+    let index = main_text(&read(&scratch, "index.html"));
+    let soon = index.split_once("今後運用開始\n").map(|(_, rest)| rest).unwrap_or("");
+    assert!(
+        soon.starts_with("福岡県遠賀郡芦屋町令和8年(2026年)4月1日から\n"),
+        "{index}"
+    );
+    let feed = read(&scratch, "feed.xml");
+    let recent = index.split_once("最近の更新\n").unwrap().1;
+    let first_title = feed
+        .split("<entry>\n<title>")
+        .nth(1)
+        .unwrap()
+        .split("</title>")
+        .next()
+        .unwrap();
+    let newest = recent.lines().next().unwrap();
+    assert!(
+        newest.starts_with("令和8年(2026年)1月1日") && newest.ends_with(first_title),
+        "{newest}\n{first_title}"
+    );
+    assert_eq!(recent.lines().take_while(|l| l.starts_with("令和")).count(), 5);
+    generator::build(&scratch.as_of("2025-12-01")).expect("the fixture builds");
+    let index = main_text(&read(&scratch, "index.html"));
+    let soon = index
+        .split_once("今後運用開始\n")
+        .unwrap()
+        .1
+        .split_once("最近の更新")
+        .unwrap()
+        .0;
+    assert!(soon.contains("宮崎県延岡市令和8年(2026年)1月1日から"), "{soon}");
+    assert!(!soon.contains("芦屋町"), "121 days ahead is not soon: {soon}");
+}
