@@ -4,7 +4,8 @@
 //! - it builds, at today's date in Japan (as publishing does), with the real templates;
 //! - every orderer cites a source: a titled one, named on its page (that it is the orderer's own
 //!   page, never a cache or a mirror, is a rule of `generator check`: `content/hosts.rs`);
-//! - nothing is unreferenced: every orderer's file is a page that the index links and the
+//! - nothing is unreferenced: every orderer's file is a page that its prefecture's page (linked
+//!   from the index) links and the
 //!   sitemap and open data list, every shared text is placed on the pages by the templates, and
 //!   every link between the site's own pages leads to a page the build wrote.
 //!
@@ -78,8 +79,20 @@ fn the_real_content_builds_cites_its_sources_and_leaves_nothing_unreferenced() {
     for o in content.orderers.iter() {
         let slug = &o.slug;
         let page = without_break_marks(&read(&format!("{slug}/index.html")));
-        if !index.contains(&format!("href=\"{root}{slug}/\"")) {
-            problems.push(format!("{slug}: the index does not link its page"));
+        // The index links each prefecture's page, which links each of its orderers' pages.
+        let prefecture = generator::content::prefecture_number(&o.prefecture)
+            .map(|n| generator::content::PREFECTURE_SLUGS[n as usize - 1])
+            .unwrap_or("");
+        if !index.contains(&format!("href=\"{root}{prefecture}/\"")) {
+            problems.push(format!(
+                "{slug}: the index does not link its prefecture's page /{prefecture}/"
+            ));
+        }
+        let prefecture_page = read(&format!("{prefecture}/index.html"));
+        if !prefecture_page.contains(&format!("href=\"{root}{slug}/\"")) {
+            problems.push(format!(
+                "{slug}: its prefecture's page /{prefecture}/ does not link its page"
+            ));
         }
         if !sitemap.contains(&format!("<loc>{base}{slug}/</loc>")) {
             problems.push(format!("{slug}: the sitemap does not list its page"));

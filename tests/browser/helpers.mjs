@@ -30,16 +30,31 @@ export function sitePaths() {
   return [...paths, "/404.html"];
 }
 
+/** The 47 prefectures' pages, in JIS order (generator/src/content/prefectures.rs). */
+export const PREFECTURE_SLUGS = [
+  "hokkaido", "aomori", "iwate", "miyagi", "akita", "yamagata", "fukushima", "ibaraki", "tochigi", "gunma",
+  "saitama", "chiba", "tokyo", "kanagawa", "niigata", "toyama", "ishikawa", "fukui", "yamanashi", "nagano",
+  "gifu", "shizuoka", "aichi", "mie", "shiga", "kyoto", "osaka", "hyogo", "nara", "wakayama",
+  "tottori", "shimane", "okayama", "hiroshima", "yamaguchi", "tokushima", "kagawa", "ehime", "kochi", "fukuoka",
+  "saga", "nagasaki", "kumamoto", "oita", "miyazaki", "kagoshima", "okinawa",
+];
+
+export function prefecturePaths() {
+  return PREFECTURE_SLUGS.map((slug) => `/${slug}/`);
+}
+
+/** The orderers' pages: every page of the sitemap but the site's own and the prefectures'. */
 export function municipalityPaths() {
-  return sitePaths().filter((p) => !["/", "/accessibility/", "/404.html"].includes(p));
+  const own = ["/", "/accessibility/", "/404.html", ...prefecturePaths()];
+  return sitePaths().filter((p) => !own.includes(p));
 }
 
 /**
  * Opens a page (a path of the guidance site, or a whole address such as the verify site's) and
  * records console errors, failed requests and requests to origins other than the page's own.
  */
-export async function open(browser, path, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, locale: "ja-JP" });
+export async function open(browser, path, viewport = { width: 1280, height: 900 }, options = {}) {
+  const context = await browser.newContext({ viewport, locale: "ja-JP", ...options });
   const page = await context.newPage();
   const problems = [];
   const address = /^https?:/.test(path) ? path : BASE_URL + path;

@@ -1,5 +1,5 @@
-// How the pages line up, measured in the laid-out page: the index's tables share one grid at
-// 1280 px (every prefecture's columns start at the same x); the header's name starts where the
+// How the pages line up, measured in the laid-out page: a prefecture's orderer lines share one
+// grid at 1280 px (names and facts each start at one x); the header's name starts where the
 // text column starts; the verified certificate fits a 375 px screen; the STEPs' screen
 // drawings are there, labelled as illustrations, their labels at least 12 CSS px on a phone.
 import { test, before, after } from "node:test";
@@ -14,15 +14,14 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-test("the index's columns line up across prefectures at 1280 px", async () => {
-  const { context, page } = await open(browser, "/", { width: 1280, height: 900 });
+test("a prefecture's orderer lines line up at 1280 px (names at one x, their facts at one x)", async () => {
+  const { context, page } = await open(browser, "/fukuoka/", { width: 1280, height: 900 });
   try {
-    const columns = await page.evaluate(() =>
-      [...document.querySelectorAll("table.list")].map((t) => [...t.querySelectorAll("tbody tr:first-child > *")].map((c) => Math.round(c.getBoundingClientRect().left))),
+    const lefts = await page.evaluate(() =>
+      [...document.querySelectorAll(".orderer-lines li")].map((li) => [li.querySelector("a"), li.querySelector(".line-facts")].map((e) => Math.round(e.getBoundingClientRect().left))),
     );
-    assert.ok(columns.length >= 3, `several prefectures (${columns.length})`);
-    const first = columns[0];
-    for (const row of columns) assert.deepEqual(row, first, `columns start at ${JSON.stringify(columns)}`);
+    assert.ok(lefts.length >= 3, `several orderers (${lefts.length})`);
+    for (const row of lefts) assert.deepEqual(row, lefts[0], `lines start at ${JSON.stringify(lefts)}`);
   } finally {
     await context.close();
   }

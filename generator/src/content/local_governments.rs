@@ -73,6 +73,13 @@ impl LocalGovernments {
         self.by_name.get(&(prefecture.to_string(), name.to_string()))
     }
 
+    /// Every body of the list in code order (each prefecture, then its 市区町村).
+    pub fn by_code(&self) -> Vec<&LocalGovernment> {
+        let mut all: Vec<&LocalGovernment> = self.by_name.values().collect();
+        all.sort_by(|a, b| a.code.cmp(&b.code));
+        all
+    }
+
     /// The names nearest to `name`: the same name in other prefectures first, then the closest
     /// spellings in `prefecture` (at most three in all).
     pub fn nearest(&self, prefecture: &str, name: &str) -> Vec<String> {

@@ -10,6 +10,7 @@ mod hosts;
 mod kinds;
 mod local_governments;
 mod orderer;
+mod prefectures;
 mod site;
 pub mod validate;
 
@@ -22,6 +23,7 @@ pub use orderer::{
     Connector, ContractScope, CountedFrom, KindStart, KindSubject, Link, Orderer, OrdererKind, OtherDepartments,
     OtherDocuments, Paper, Place, QuestionAnswer, SeparateDocument, Source, Submission, SubmissionRule, Target, Timing,
 };
+pub use prefectures::{prefecture_of_slug, PREFECTURE_SLUGS, TILES};
 pub use site::{
     ApplicationService, Issuer, License, ManualVideo, OpenDataTerms, ServiceContact, SiteConfig, VerificationService,
 };

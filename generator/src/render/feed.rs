@@ -76,15 +76,20 @@ pub fn feed_entries(s: &OrdererSummary<'_>, summary_text: &str, today: NaiveDate
     entries
 }
 
-/// Every orderer's events, newest first, and the date the feed was last updated (its newest
-/// event's, or the build date when nothing has happened yet).
-pub fn newest_first(mut entries: Vec<FeedEntry>, build_date: &DateView) -> (Value, String) {
+/// How many of the newest events the index shows as 「最近の更新」.
+pub const RECENT: usize = 5;
+
+/// Every orderer's events, newest first, the date the feed was last updated (its newest
+/// event's, or the build date when nothing has happened yet), and the [`RECENT`] newest — the
+/// index's 「最近の更新」, so that it and the feed always say the same.
+pub fn newest_first(mut entries: Vec<FeedEntry>, build_date: &DateView) -> (Value, String, Vec<FeedEntry>) {
     entries.sort_by(|a, b| b.date.iso.cmp(&a.date.iso).then_with(|| a.id.cmp(&b.id)));
     let updated = entries
         .first()
         .map(|e| e.date.iso.clone())
         .unwrap_or_else(|| build_date.iso.clone());
-    (Value::from_object(LazyList(entries)), updated)
+    let recent = entries.iter().take(RECENT).cloned().collect();
+    (Value::from_object(LazyList(entries)), updated, recent)
 }
 
 /// Writes `feed.xml`; `listed` is how many things the site's lists hold (the template's budget).

@@ -1,9 +1,8 @@
-//! The index of orderers (`index.html`: grouped by prefecture in JIS order, each with its start
-//! date and status) and the site's other own page, which renders with the same context: the 404
-//! page. Each is cut into phrases for line breaking. (The verify page is the verify site's:
+//! The index (`index.html`: the search, 「今後運用開始」 and 「最近の更新」, the map of the 47
+//! prefectures and its table, each linking the prefecture's page that lists its orderers) and
+//! the site's other own pages, which render with the same context: the accessibility page and
+//! the 404 page. Each is cut into phrases for line breaking. (The verify page is the verify site's:
 //! `verify_site`.)
-
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use minijinja::Value;
@@ -12,9 +11,9 @@ use crate::content::Orderer;
 use crate::diagnostics::Diagnostic;
 
 use super::cache::Output;
-use super::listing::ListedOrderers;
 use super::phrases::LineBreaker;
 use super::templates::Templates;
+use super::views::DateView;
 
 /// The site's own HTML pages: template, and where it is written.
 pub fn pages() -> Vec<(&'static str, String)> {
@@ -25,25 +24,32 @@ pub fn pages() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The index's groups: each prefecture's name and its orderers, in JIS order (the orderers
-/// are sorted by prefecture number).
-pub fn prefecture_groups(orderers: &Arc<Vec<Orderer>>, today: NaiveDate) -> Vec<Value> {
-    let mut groups: Vec<(&str, Vec<u32>)> = Vec::new();
-    for (at, o) in orderers.iter().enumerate() {
-        if o.targets.is_empty() {
-            continue;
-        }
-        let at = at as u32;
-        match groups.last_mut() {
-            Some((name, listed)) if *name == o.prefecture => listed.push(at),
-            _ => groups.push((&o.prefecture, vec![at])),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(name, listed)| {
-            let orderers = Value::from_object(ListedOrderers::new(orderers.clone(), listed, today));
-            minijinja::context! { name => name, orderers => orderers }
+/// How far ahead 「今後運用開始」 looks from the build date.
+pub const UPCOMING_DAYS: i64 = 90;
+
+/// One orderer that starts within [`UPCOMING_DAYS`] after the build date.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpcomingView {
+    pub full_name: String,
+    pub slug: String,
+    pub start: DateView,
+}
+
+/// The orderers that start after the build date and within [`UPCOMING_DAYS`], soonest first.
+pub fn upcoming(orderers: &[Orderer], today: NaiveDate) -> Vec<UpcomingView> {
+    let until = today + chrono::Duration::days(UPCOMING_DAYS);
+    let mut soon: Vec<(&Orderer, crate::content::Date)> = orderers
+        .iter()
+        .filter(|o| !o.targets.is_empty())
+        .filter_map(|o| o.start_date().map(|start| (o, start)))
+        .filter(|(_, start)| start.0 > today && start.0 <= until)
+        .collect();
+    soon.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.index_key().cmp(&b.0.index_key())));
+    soon.into_iter()
+        .map(|(o, start)| UpcomingView {
+            full_name: o.full_name(),
+            slug: o.slug.clone(),
+            start: DateView::new(start, today),
         })
         .collect()
 }

@@ -1,7 +1,8 @@
 //! Stage 3: domain → files. Orderer pages render in parallel and each is put as soon as it is
 //! rendered (`page`); then the files that list every orderer, one module per output kind —
-//! the index and the site's own pages (`index`), the feed (`feed`), the sitemap and robots.txt
-//! (`sitemap`), open data (`open_data`) — and the static assets. The verify site is rendered
+//! the index and the site's own pages (`index`), each prefecture's page (`prefecture`), the
+//! feed (`feed`), the sitemap and robots.txt
+//! (`sitemap`), open data (`open_data`), the search index (`search`) — and the static assets. The verify site is rendered
 //! apart, into its own folder (`verify_site`). What a rebuild keeps is `cache`'s to decide;
 //! where files go is a [`Sink`].
 
@@ -14,7 +15,9 @@ mod memo;
 mod open_data;
 mod page;
 mod phrases;
+mod prefecture;
 mod qr;
+mod search;
 mod sections;
 mod sentences;
 mod sink;
@@ -63,10 +66,13 @@ pub struct RenderStats {
 enum SiteFile<'a> {
     /// The index, the 404 page: template and path.
     Page(&'static str, String),
+    /// A prefecture's page, by its position in JIS order.
+    Prefecture(usize),
     Feed,
     Sitemap,
     Robots,
     OpenData,
+    Search,
     Asset(&'a str, &'a [u8]),
 }
 
@@ -202,20 +208,31 @@ pub fn render_part(
 
     // What the lists' templates may spend grows with what they list.
     let listed = listed + events.len();
-    let (feed_entries, feed_updated) = feed::newest_first(events, &build_date);
+    let (feed_entries, feed_updated, recent) = feed::newest_first(events, &build_date);
+    let prefectures = prefecture::Prefectures::new(&content.orderers, content.local_governments.as_ref(), today);
     let site_context = context! {
         ..globals.clone(),
         ..context! {
-            prefectures => index::prefecture_groups(&content.orderers, today),
+            prefecture_pages => Serde(&prefectures.views),
+            shades => Serde(&prefecture::shade_legend()),
             orderers => listing::all_listed(&content.orderers, today),
             feed_updated => feed_updated,
             feed_entries => feed_entries,
+            recent => Serde(&recent),
+            upcoming => Serde(&index::upcoming(&content.orderers, today)),
         }
     };
     let files: Vec<SiteFile<'_>> = index::pages()
         .into_iter()
         .map(|(template, path)| SiteFile::Page(template, path))
-        .chain([SiteFile::Feed, SiteFile::Sitemap, SiteFile::Robots, SiteFile::OpenData])
+        .chain((0..prefectures.views.len()).map(SiteFile::Prefecture))
+        .chain([
+            SiteFile::Feed,
+            SiteFile::Sitemap,
+            SiteFile::Robots,
+            SiteFile::OpenData,
+            SiteFile::Search,
+        ])
         .chain(
             templates
                 .assets
@@ -229,10 +246,19 @@ pub fn render_part(
             SiteFile::Page(template, path) => {
                 index::render(templates, &breaker, &site_context, listed, (template, &path), out)
             }
+            SiteFile::Prefecture(at) => prefecture::render(
+                templates,
+                &breaker,
+                &globals,
+                (&prefectures, &content.orderers, today),
+                at,
+                out,
+            ),
             SiteFile::Feed => feed::render(templates, &site_context, listed, out),
             SiteFile::Sitemap => sitemap::render(templates, &site_context, listed, out),
             SiteFile::Robots => sitemap::render_robots(templates, &site_context, listed, out),
             SiteFile::OpenData => open_data::render(&content.orderers, site, today, out),
+            SiteFile::Search => search::render(&content.orderers, content.local_governments.as_ref(), out),
             SiteFile::Asset(path, bytes) => out.put(path, bytes, 0).map(|()| bytes.len()),
         })
         .collect();

@@ -30,6 +30,7 @@ pub const SENTENCES_TEMPLATE: &str = "partials/sentences.jinja";
 pub const REQUIRED_TEMPLATES: &[&str] = &[
     SENTENCES_TEMPLATE,
     "index.html",
+    "prefecture.html",
     "orderer.html",
     "verify.html",
     "verify-404.html",

@@ -7,6 +7,7 @@ mod cli;
 mod incremental;
 mod invalid;
 mod mutations;
+mod national;
 mod open_data;
 mod pages;
 mod patterns;

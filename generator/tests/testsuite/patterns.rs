@@ -588,8 +588,9 @@ fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
         assert!(undated_record["started"].is_null(), "{undated_record}");
         assert!(undated_record["targets"][0]["from"].is_null(), "{undated_record}");
 
-        let index = main_text(&without_break_marks(&read("index.html")));
-        has(&index, "遠賀郡岡垣町\n未掲載\n開始日は未掲載");
+        let prefecture = main_text(&without_break_marks(&read("fukuoka/index.html")));
+        has(&prefecture, "遠賀郡岡垣町開始日は未掲載対象：工事");
+        has(&prefecture, "開始日は未掲載 1団体");
         let feed = read("feed.xml");
         lacks(&feed, "岡垣町");
         has(&read("sitemap.xml"), "no-start-date/");

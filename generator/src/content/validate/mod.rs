@@ -9,7 +9,7 @@ mod submission;
 
 pub use site::{duplicates, glossary_problems, missing_sections};
 
-use super::{prefecture_name, prefecture_number, GuaranteeKind, Orderer, OrdererKind};
+use super::{prefecture_name, prefecture_number, prefecture_of_slug, GuaranteeKind, Orderer, OrdererKind};
 use crate::wareki;
 
 use chrono::NaiveDate;
@@ -88,6 +88,17 @@ impl Orderer {
                 "name",
                 format!("ファイル名「{}」はサイトの既存のページと重なります", o.slug),
                 "発注者のローマ字名などの別のファイル名にしてください（例: ashiya-machi.yaml）",
+            );
+        }
+        // Each prefecture's page is its romaji (`/fukuoka/`): an orderer's page may not take it.
+        if let Some(name) = prefecture_of_slug(&o.slug).and_then(prefecture_name) {
+            report(
+                "name",
+                format!(
+                    "ファイル名「{}」は{name}の団体一覧のページ（/{}/）と重なります",
+                    o.slug, o.slug
+                ),
+                "種別を付けたファイル名にしてください（例: 県は fukuoka-ken.yaml、市は fukuoka-shi.yaml、道は hokkaido-do.yaml）",
             );
         }
         for (field, value) in [("name", &o.name), ("prefecture", &o.prefecture)] {
