@@ -338,11 +338,19 @@ fn what_no_source_states_is_not_stated() {
             "対象となるかどうかを判断する日（契約締結日・入札公告日など）は、新宮町にご確認ください。",
         );
         lacks(&text, "と契約する");
+        // The method is stated, whether the PDF or a printout goes is not: STEP4 names the
+        // method and sends the reader to the Q&A, never to a blanket 「PDFを提出」.
         has(
             &text,
-            "当該PDFファイル（又は印刷したもの）の提出方法は、新宮町にご確認ください",
+            "「認証キー等のお知らせ」は、電子メールで新宮町へご提出ください（PDFファイルか印刷したものかを含め、詳しくはQ&Aをご覧ください）",
         );
         lacks(&text, "当該PDFファイルを「発注者」へご提出ください");
+        // No rule at all: STEP4 sends the reader to the orderer.
+        let silent = Built::new("silent", &orderer("新宮町", ONE_TARGET, "", ""), date);
+        has(
+            &silent.text("silent"),
+            "当該PDFファイル（又は印刷したもの）の提出方法は、新宮町にご確認ください",
+        );
         let record = built.record("unstated");
         assert!(record["targets"][0]["counted_from"].is_null(), "{record}");
         assert!(record["submission"]["rules"][0]["step4"].is_null(), "{record}");
