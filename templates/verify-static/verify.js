@@ -13,24 +13,33 @@
     auth_key: { input: keyInput, error: document.getElementById("key-error") }
   };
 
-  // A notice may link to #number=…&key=…: the fragment never reaches a server or a log.
-  // It is removed from the address bar and history once read. A second link opened in the
-  // same tab changes only the fragment, so it is read again on `hashchange`, and the answer
-  // shown for the previous certificate is cleared.
+  // A notice may link to #number=…&key=… (its QR code): the fragment never reaches a server or
+  // a log. It is removed from the address bar and history once read, and a link that carries
+  // both codes is submitted at once — scanning the notice lands on the certificate. A second
+  // link opened in the same tab changes only the fragment, so it is read again on
+  // `hashchange`, and the answer shown for the previous certificate is cleared first.
   function prefillFromFragment() {
     if (location.hash.length <= 1) return false;
     var params = new URLSearchParams(location.hash.slice(1));
-    if (params.get("number")) numberInput.value = params.get("number");
-    if (params.get("key")) keyInput.value = params.get("key");
+    numberInput.value = params.get("number") || "";
+    keyInput.value = params.get("key") || "";
     history.replaceState(null, "", location.pathname + location.search);
     return true;
   }
-  prefillFromFragment();
+  // Both codes: submit. The number only (the printed record's link): the key is asked for.
+  function afterPrefill() {
+    if (numberInput.value && keyInput.value) {
+      form.requestSubmit();
+    } else if (numberInput.value) {
+      keyInput.focus();
+    }
+  }
   window.addEventListener("hashchange", function () {
     if (!prefillFromFragment()) return;
     clearErrors();
     result.replaceChildren();
     numberInput.focus();
+    afterPrefill();
   });
 
   function el(tag, text, className) {
@@ -186,4 +195,6 @@
       button.disabled = false;
     });
   });
+
+  if (prefillFromFragment()) afterPrefill();
 })();

@@ -230,30 +230,57 @@ test("repeated wrong keys show the lock and when to retry", async () => {
   }
 });
 
-test("a notice's link pre-fills the form from the fragment, which never reaches the server", async () => {
+test("a notice's link pre-fills the form from the fragment and submits it; the key never reaches the server or stays in the address bar", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const seen = [];
-  page.on("request", (req) => seen.push(req.url()));
+  const posted = [];
+  page.on("request", (req) => {
+    seen.push(req.url());
+    if (req.method() === "POST") posted.push(req.postData() || "");
+  });
   try {
     await page.goto(`${VERIFY_URL}#number=${DEMO.number}&key=${DEMO.key}`);
+    // No click: the link alone leads to the certificate.
+    await page.waitForSelector("table.certificate");
+    assert.match(await page.textContent("#result"), new RegExp(DEMO.number));
     assert.equal(await page.inputValue("#certificate-number"), DEMO.number);
     assert.equal(await page.inputValue("#auth-key"), DEMO.key);
     assert.equal(new URL(page.url()).hash, "", "the key is removed from the address bar");
-    await page.click("#verify-button");
-    await page.waitForSelector("table.certificate");
+    assert.ok(
+      !(await page.evaluate(() => location.href)).includes(DEMO.key),
+      "the key is not in the current history entry",
+    );
     assert.ok(seen.every((url) => !url.includes(DEMO.key)), "no request URL carries the key");
+    assert.equal(posted.length, 1, "one look-up, in the body of a POST");
 
     // A second notice's link opened in the same tab changes only the fragment.
     await page.evaluate((c) => { location.hash = `number=${c.number}&key=${c.key}`; }, CANCELLED);
     await page.waitForFunction((n) => document.getElementById("certificate-number").value === n, CANCELLED.number);
     assert.equal(await page.inputValue("#auth-key"), CANCELLED.key);
     assert.equal(new URL(page.url()).hash, "", "the second key is removed from the address bar too");
-    assert.equal((await page.textContent("#result")).trim(), "", "the previous certificate is no longer shown");
-    await page.click("#verify-button");
-    await page.waitForSelector("table.certificate");
-    assert.match(await page.textContent("#result"), /解約/);
+    await page.waitForFunction(() => /解約/.test(document.querySelector("#result").textContent));
+    assert.ok(!(await page.textContent("#result")).includes(DEMO.number), "the previous certificate is no longer shown");
     assert.ok(seen.every((url) => !url.includes(CANCELLED.key)), "no request URL carries the second key");
+  } finally {
+    await context.close();
+  }
+});
+
+test("a link with the number only (the printed record's) fills the number, asks for the key and looks nothing up", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const posted = [];
+  page.on("request", (req) => { if (req.method() === "POST") posted.push(req.url()); });
+  try {
+    await page.goto(`${VERIFY_URL}#number=${DEMO.number}`);
+    assert.equal(await page.inputValue("#certificate-number"), DEMO.number);
+    assert.equal(await page.inputValue("#auth-key"), "");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "auth-key");
+    assert.equal(new URL(page.url()).hash, "");
+    await page.waitForTimeout(300);
+    assert.deepEqual(posted, [], "no look-up without a key");
+    assert.equal((await page.textContent("#result")).trim(), "");
   } finally {
     await context.close();
   }

@@ -115,6 +115,22 @@ pub enum Error {
     },
     #[error("出力できません: {0}")]
     Output(#[source] std::io::Error),
+    #[error("お知らせの出力先 {} を作れません・読めません: {source}", path.display())]
+    NoticeDir { path: PathBuf, source: std::io::Error },
+    #[error("お知らせの出力先 {} は所有者以外も読めるか、ディレクトリではありません（ヒント: chmod 700 {}）", .0.display(), .0.display())]
+    NoticeDirOpen(PathBuf),
+    #[error("お知らせのフォント {} を読めません: {source}（ヒント: Debian の fonts-ipafont-gothic を入れるか、--notice-font でフォントファイルを指定してください）", path.display())]
+    NoticeFont { path: PathBuf, source: std::io::Error },
+    #[error("お知らせのフォント {} は TrueType/OpenType として読めません（--notice-font で別のフォントを指定してください）", .0.display())]
+    NoticeFontUnusable(PathBuf),
+    #[error("お知らせの PDF を作れません: {0}")]
+    NoticePdf(String),
+    #[error("お知らせ {} を書けません（同じ名前のファイルがあれば上書きしません）: {source}", path.display())]
+    NoticeWrite { path: PathBuf, source: std::io::Error },
+    #[error("お知らせに載せる確認サービスの URL がありません（ヒント: --verify-url か site.yaml の verification_service.url で指定してください）")]
+    NoticeNoVerifyUrl,
+    #[error("{} を読めません: {message}", path.display())]
+    SiteConfig { path: PathBuf, message: String },
     #[error("create-table は --store dynamodb で使います")]
     CreateTableNeedsDynamodb,
     #[error("ストアを使えません: {0}")]

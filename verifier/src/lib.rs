@@ -10,6 +10,7 @@ pub mod http;
 pub mod keys;
 pub mod logging;
 pub mod normalize;
+pub mod notice;
 pub mod secrets;
 pub mod server;
 pub mod service;

@@ -360,7 +360,7 @@ async fn a_failed_import_leaves_no_certificate_without_its_printed_key() {
     let peppers = Peppers::development();
     let store = Observed::new(MemoryStore::new(), Behaviour::FailInsertsAfter(2));
     let mut out = Vec::new();
-    let failed = commands::import(&store, &file, &peppers, &file, Rerun::Skip, &mut out).await;
+    let failed = commands::import(&store, &file, &peppers, &file, Rerun::Skip, None, &mut out).await;
     assert!(matches!(failed, Err(Error::Store(_))), "{failed:?}");
     let keys = printed(&out);
     assert_eq!(keys.len(), 2, "{}", String::from_utf8_lossy(&out));
@@ -391,14 +391,14 @@ async fn a_failed_import_leaves_no_certificate_without_its_printed_key() {
             .unwrap();
     }
     let mut out = Vec::new();
-    commands::import(&again, &file, &peppers, &file, Rerun::Skip, &mut out)
+    commands::import(&again, &file, &peppers, &file, Rerun::Skip, None, &mut out)
         .await
         .unwrap();
     let rest: Vec<String> = printed(&out).into_iter().map(|(n, _)| n).collect();
     assert_eq!(rest, ["W2026-060003", "W2026-060004"]);
     // `issue` refuses the same file: nothing is stored twice, nothing is printed.
     let mut out = Vec::new();
-    let refused = commands::import(&again, &file, &peppers, &file, Rerun::Refuse, &mut out).await;
+    let refused = commands::import(&again, &file, &peppers, &file, Rerun::Refuse, None, &mut out).await;
     assert!(
         matches!(&refused, Err(Error::NothingImported(problems)) if problems.len() == 4),
         "{refused:?}"
@@ -422,7 +422,16 @@ async fn an_import_with_a_bad_entry_writes_nothing() {
     let hash = Peppers::development().hash_key(&AuthKey::generate().unwrap());
     store.inner.insert(&number, &other, &hash).await.unwrap();
     let mut out = Vec::new();
-    let refused = commands::import(&store, &file, &Peppers::development(), &file, Rerun::Skip, &mut out).await;
+    let refused = commands::import(
+        &store,
+        &file,
+        &Peppers::development(),
+        &file,
+        Rerun::Skip,
+        None,
+        &mut out,
+    )
+    .await;
     let Err(Error::NothingImported(problems)) = refused else {
         panic!("{refused:?}")
     };
@@ -448,4 +457,43 @@ async fn an_import_with_a_bad_entry_writes_nothing() {
         .await
         .unwrap()
         .is_none());
+}
+
+/// The same failure with `--notice-dir`: each notice is written before its certificate is
+/// stored and removed when storing fails — so the notices left are exactly the stored
+/// certificates', and nothing is printed but their paths.
+#[tokio::test]
+async fn a_failed_import_leaves_exactly_the_stored_certificates_notices() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("four.yaml");
+    std::fs::write(&file, FOUR).unwrap();
+    let notices = verifier::notice::NoticeSettings {
+        dir: dir.path().join("notices"),
+        font: verifier::notice::DEFAULT_FONT.into(),
+        verify_url: "http://127.0.0.1:8788/".into(),
+        issuer: "西日本建設業保証株式会社".into(),
+        service: "D-Sure".into(),
+    };
+    let store = Observed::new(MemoryStore::new(), Behaviour::FailInsertsAfter(2));
+    let mut out = Vec::new();
+    let failed = commands::import(
+        &store,
+        &file,
+        &Peppers::development(),
+        &file,
+        Rerun::Skip,
+        Some(&notices),
+        &mut out,
+    )
+    .await;
+    assert!(matches!(failed, Err(Error::Store(_))), "{failed:?}");
+    let mut left: Vec<String> = std::fs::read_dir(&notices.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["W2026-060001.pdf", "W2026-060002.pdf"]);
+    let out = String::from_utf8_lossy(&out);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.lines().all(|l| l.ends_with(".pdf")), "paths, never keys: {out}");
 }

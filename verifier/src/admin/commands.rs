@@ -9,8 +9,9 @@ use time::Date;
 use super::{dates, Persist};
 use crate::certificate::Status;
 use crate::error::Error;
-use crate::keys::Peppers;
+use crate::keys::{AuthKey, Peppers};
 use crate::normalize::CertificateNumber;
+use crate::notice::{self, NoticeSettings};
 use crate::store::CertificateStore;
 
 /// What `issue` and `import` do with a certificate that is already stored with the same
@@ -34,6 +35,7 @@ pub async fn import<S: CertificateStore + Persist>(
     peppers: &Peppers,
     file: &Path,
     rerun: Rerun,
+    notices: Option<&NoticeSettings>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let text = std::fs::read_to_string(file).map_err(|source| Error::Read {
@@ -46,18 +48,37 @@ pub async fn import<S: CertificateStore + Persist>(
     })?;
     let to_store = check_all(store, &certificates, rerun).await?;
     let already = certificates.len() - to_store.len();
+    let font = notices.map(NoticeSettings::prepare).transpose()?;
     for (index, (number, certificate)) in to_store.iter().enumerate() {
-        let key = super::issue(store, peppers, certificate).await?;
-        store.persist(store_file)?;
-        let mut line = String::new();
-        if index == 0 {
-            line.push_str("# 認証キーはこの一度だけ表示されます。受注者へ安全に伝えてください。\n");
+        // The notice first, then the certificate: a failure part-way leaves no stored
+        // certificate without its notice (a notice whose certificate was not stored is removed).
+        let key = AuthKey::generate().map_err(Error::Random)?;
+        let written = match (notices, &font) {
+            (Some(n), Some(font)) => Some(n.write(font, certificate, &key, "")?),
+            _ => None,
+        };
+        let stored = match super::certificates::issue_with(store, peppers, certificate, &key).await {
+            Ok(()) => store.persist(store_file),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = stored {
+            if let Some(path) = &written {
+                notice::remove(path);
+            }
+            return Err(e);
         }
-        line.push_str(&format!(
-            "{}\t{}\n",
-            certificate.certificate_number,
-            key.display_grouped()
-        ));
+        let mut line = String::new();
+        let shown = match &written {
+            // The notice is the only place the key is printed: here, its path.
+            Some(path) => path.display().to_string(),
+            None => {
+                if index == 0 {
+                    line.push_str("# 認証キーはこの一度だけ表示されます。受注者へ安全に伝えてください。\n");
+                }
+                key.display_grouped()
+            }
+        };
+        line.push_str(&format!("{}\t{shown}\n", certificate.certificate_number));
         out.write_all(line.as_bytes())
             .and_then(|()| out.flush())
             .map_err(|source| Error::KeyNotPrinted {
@@ -163,8 +184,31 @@ pub async fn reissue<S: CertificateStore + Persist>(
     store_file: &Path,
     peppers: &Peppers,
     number: &CertificateNumber,
+    notices: Option<&NoticeSettings>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
+    if let Some(n) = notices {
+        let font = n.prepare()?;
+        let stored = super::certificates::current(store, number).await?;
+        let key = AuthKey::generate().map_err(Error::Random)?;
+        let now = dates::format_jst(crate::service::Clock::now(&crate::service::SystemClock));
+        let suffix = format!("-reissued-{}", now[..19].replace(['-', ':'], ""));
+        let path = n.write(&font, &stored.certificate, &key, &suffix)?;
+        let swapped = match super::certificates::reissue_with(store, peppers, number, &stored.key_hash, &key).await {
+            Ok(()) => store.persist(store_file),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = swapped {
+            notice::remove(&path);
+            return Err(e);
+        }
+        return writeln!(
+            out,
+            "# 古い認証キーはもう使えません。新しいキーはお知らせに記載しました。\n{number}\t{}",
+            path.display()
+        )
+        .map_err(Error::Output);
+    }
     let key = super::reissue(store, peppers, number).await?;
     store.persist(store_file)?;
     writeln!(

@@ -2,7 +2,7 @@
 //! once), re-issuing a key, changing a status, reading the 閲覧履歴 — and the command bodies of
 //! `verifier issue | import | reissue | set-status | history`, which print what they did.
 
-mod certificates;
+pub mod certificates;
 pub mod commands;
 mod dates;
 mod history;

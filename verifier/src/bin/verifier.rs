@@ -74,6 +74,37 @@ struct StoreArgs {
     table: String,
 }
 
+/// Where the 「認証キー等のお知らせ」 PDFs go (issue, import, reissue); without `--notice-dir` the
+/// key is printed on standard output instead.
+#[derive(Args, Clone)]
+struct NoticeArgs {
+    /// 「認証キー等のお知らせ」（A4 PDF、QRコード付き）を1件ごとに書き出すディレクトリ（所有者だけが読めるように 700 で作ります）。指定すると認証キーは画面に表示せず、お知らせにだけ記載します
+    #[arg(long, value_name = "ディレクトリ")]
+    notice_dir: Option<PathBuf>,
+    /// お知らせのフォント（日本語の TrueType/OpenType）
+    #[arg(long, value_name = "ファイル", env = "VERIFIER_NOTICE_FONT", default_value = verifier::notice::DEFAULT_FONT)]
+    notice_font: PathBuf,
+    /// お知らせに載せる確認サービスの URL（省略時は --site-config の verification_service.url）
+    #[arg(long, value_name = "URL")]
+    verify_url: Option<String>,
+    /// 発行者名と確認サービスを読む site.yaml
+    #[arg(long, value_name = "ファイル", default_value = "content/site.yaml")]
+    site_config: PathBuf,
+}
+
+impl NoticeArgs {
+    fn settings(&self) -> Result<Option<verifier::notice::NoticeSettings>, Error> {
+        let Some(dir) = &self.notice_dir else { return Ok(None) };
+        verifier::notice::NoticeSettings::from_site(
+            dir,
+            &self.notice_font,
+            self.verify_url.as_deref(),
+            &self.site_config,
+        )
+        .map(Some)
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum StoreKind {
     Memory,
@@ -107,12 +138,16 @@ enum Command {
         /// 証書の内容（YAML。見本: verifier/demo/issue-example.yaml）
         #[arg(value_name = "ファイル")]
         file: PathBuf,
+        #[command(flatten)]
+        notice: NoticeArgs,
     },
     /// 証書を一括登録し、1件登録するごとに「保証契約番号<TAB>認証キー」を一度だけ表示します（同じ内容で登録済みの証書は飛ばすので、途中で止まっても再実行で続きから登録できます）
     Import {
         /// 証書のリスト（YAML）
         #[arg(value_name = "ファイル")]
         file: PathBuf,
+        #[command(flatten)]
+        notice: NoticeArgs,
     },
     /// 状態を変更します（有効・変更あり・解約・失効）
     SetStatus {
@@ -134,6 +169,8 @@ enum Command {
         /// 保証契約番号
         #[arg(value_name = "保証契約番号", value_parser = CertificateNumber::parse)]
         number: CertificateNumber,
+        #[command(flatten)]
+        notice: NoticeArgs,
     },
     /// 閲覧履歴（日本時間・結果・照会元の仮名）を表示します
     History {
@@ -228,11 +265,33 @@ async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli) -> Result<(
             }
             StoreKind::Memory => Err(Error::CreateTableNeedsDynamodb),
         },
-        Command::Issue { file: input } => {
-            commands::import(&store, file, &cli.peppers().await?, input, commands::Rerun::Refuse, out).await
+        Command::Issue { file: input, notice } => {
+            let notices = notice.settings()?;
+            let peppers = cli.peppers().await?;
+            commands::import(
+                &store,
+                file,
+                &peppers,
+                input,
+                commands::Rerun::Refuse,
+                notices.as_ref(),
+                out,
+            )
+            .await
         }
-        Command::Import { file: input } => {
-            commands::import(&store, file, &cli.peppers().await?, input, commands::Rerun::Skip, out).await
+        Command::Import { file: input, notice } => {
+            let notices = notice.settings()?;
+            let peppers = cli.peppers().await?;
+            commands::import(
+                &store,
+                file,
+                &peppers,
+                input,
+                commands::Rerun::Skip,
+                notices.as_ref(),
+                out,
+            )
+            .await
         }
         Command::SetStatus {
             number,
@@ -248,7 +307,11 @@ async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli) -> Result<(
             };
             commands::set_status(&store, file, &change, now, out).await
         }
-        Command::Reissue { number } => commands::reissue(&store, file, &cli.peppers().await?, number, out).await,
+        Command::Reissue { number, notice } => {
+            let notices = notice.settings()?;
+            let peppers = cli.peppers().await?;
+            commands::reissue(&store, file, &peppers, number, notices.as_ref(), out).await
+        }
         Command::History { number } => commands::history(&store, number, now, out).await,
     };
     out.flush().map_err(Error::Output)?;

@@ -1,0 +1,155 @@
+//! 「認証キー等のお知らせ」 as an operator gets it from `verifier import --notice-dir`: one A4
+//! page per certificate (poppler's pdfinfo), its text holding the number, the grouped key and
+//! the verify URL (pdftotext), its QR code decoding to the pre-filling link (pdftoppm → zbarimg),
+//! owner-only files — and the key it prints is the one stored. Artefacts stay in
+//! target/test-artefacts/.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use verifier::normalize::parse_key;
+use verifier::{CertificateNumber, CertificateStore, MemoryStore, Peppers};
+
+const VERIFY_URL: &str = "http://127.0.0.1:8788/";
+
+fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+fn run(program: &str, args: &[&str]) -> String {
+    let output = Command::new(program).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn artefacts() -> PathBuf {
+    let dir = repo_root().join("target/test-artefacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn import_writes_one_owner_only_notice_per_certificate_whose_qr_prefills_the_stored_key() {
+    let scratch = tempfile::tempdir().unwrap();
+    let store = scratch.path().join("certificates.yaml");
+    std::fs::copy(repo_root().join("verifier/demo/certificates.yaml"), &store).unwrap();
+    let notices = scratch.path().join("notices");
+    let output = Command::new(support::served::program())
+        .args([
+            "--certificates",
+            store.to_str().unwrap(),
+            "import",
+            "verifier/demo/issue-example.yaml",
+        ])
+        .args(["--notice-dir", notices.to_str().unwrap(), "--verify-url", VERIFY_URL])
+        .current_dir(repo_root())
+        .env_remove("VERIFIER_PEPPERS")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(std::fs::metadata(&notices).unwrap().permissions().mode() & 0o777, 0o700);
+    let pdf = notices.join("W2026-050201.pdf");
+    assert!(stdout.contains(&format!("W2026-050201\t{}", pdf.display())), "{stdout}");
+    assert_eq!(std::fs::metadata(&pdf).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::read_dir(&notices).unwrap().count(),
+        stdout.lines().count(),
+        "one notice per certificate"
+    );
+
+    let info = run("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(
+        info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
+        "{info}"
+    );
+    assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
+
+    let png_stem = artefacts().join("notice-W2026-050201");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            png_stem.to_str().unwrap(),
+        ],
+    );
+    let png = png_stem.with_extension("png");
+    let link = run("zbarimg", &["--raw", "-q", png.to_str().unwrap()])
+        .trim()
+        .to_string();
+    let key_text = link
+        .strip_prefix(&format!("{VERIFY_URL}#number=W2026%2D050201&key="))
+        .unwrap_or_else(|| panic!("the QR is the pre-filling link: {link}"));
+    let key = parse_key(key_text).unwrap();
+
+    let text = run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    for expected in [
+        "電子証書閲覧用「認証キー」等のお知らせ",
+        "W2026-050201",
+        "西日本建設業保証株式会社",
+        "前払金保証",
+        "芦屋町長",
+        "【デモ】町道中央線道路改良工事",
+        VERIFY_URL,
+    ] {
+        assert!(text.contains(expected), "«{expected}» in:\n{text}");
+    }
+    assert!(
+        text.contains(&key.display_grouped().replace('-', " ")),
+        "the key, grouped, in:\n{text}"
+    );
+    std::fs::copy(&pdf, artefacts().join("notice-W2026-050201.pdf")).unwrap();
+    std::fs::write(artefacts().join("notice-W2026-050201.link"), &link).unwrap();
+
+    // The key on paper is the stored one; the key is printed nowhere else.
+    let number = CertificateNumber::parse("W2026-050201").unwrap();
+    let stored = MemoryStore::load(&store).unwrap().key_hash(&number).await.unwrap();
+    assert!(Peppers::development().verify(stored.as_ref(), &key));
+    assert!(!stdout.contains(key.as_str()) && !stdout.contains(&key.display_grouped()));
+    assert!(!stderr.contains(&key.display_grouped()));
+}
+
+#[test]
+fn a_missing_font_is_a_clear_japanese_error_and_nothing_is_stored() {
+    let scratch = tempfile::tempdir().unwrap();
+    let store = scratch.path().join("certificates.yaml");
+    std::fs::copy(repo_root().join("verifier/demo/certificates.yaml"), &store).unwrap();
+    let before = std::fs::read(&store).unwrap();
+    let output = Command::new(support::served::program())
+        .args([
+            "--certificates",
+            store.to_str().unwrap(),
+            "issue",
+            "verifier/demo/issue-example.yaml",
+        ])
+        .args([
+            "--notice-dir",
+            scratch.path().join("n").to_str().unwrap(),
+            "--verify-url",
+            VERIFY_URL,
+        ])
+        .args(["--notice-font", "/nonexistent/font.ttf"])
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("お知らせのフォント /nonexistent/font.ttf を読めません")
+            && stderr.contains("fonts-ipafont-gothic"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&store).unwrap(), before);
+}
