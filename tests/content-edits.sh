@@ -27,13 +27,20 @@ import datetime, os, re, sys
 folder = sys.argv[1]
 files = sorted(f for f in os.listdir(folder) if f.endswith(".yaml"))
 today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=9)).date()
-for name in files:
-    path = os.path.join(folder, name)
-    text = open(path, encoding="utf-8").read()
+# One new date for every file: the latest day, up to today, that no file already has (a
+# confirmed date may not be later than the build date; an editor may have confirmed today).
+texts = {name: open(os.path.join(folder, name), encoding="utf-8").read() for name in files}
+olds = {}
+for name, text in texts.items():
     old = re.findall(r"^confirmed: (\S+)$", text, flags=re.M)
     assert len(old) == 1, f"{name}: one top-level confirmed: line expected, found {old}"
-    new = today if old[0] != today.isoformat() else today - datetime.timedelta(days=1)
-    open(path, "w", encoding="utf-8").write(text.replace(f"confirmed: {old[0]}\n", f"confirmed: {new}\n", 1))
+    olds[name] = old[0]
+new = today
+while new.isoformat() in olds.values():
+    new -= datetime.timedelta(days=1)
+for name, text in texts.items():
+    path = os.path.join(folder, name)
+    open(path, "w", encoding="utf-8").write(text.replace(f"confirmed: {olds[name]}\n", f"confirmed: {new}\n", 1))
 print("reconfirmed", len(files), new)
 # A copy of a town or city under a new file name and a new name; a new body has a code of its
 # own, so the copy leaves its original's out.
