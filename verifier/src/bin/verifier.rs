@@ -265,33 +265,15 @@ async fn command<S: CertificateStore + Persist>(store: S, cli: &Cli) -> Result<(
             }
             StoreKind::Memory => Err(Error::CreateTableNeedsDynamodb),
         },
-        Command::Issue { file: input, notice } => {
+        // One import; `issue` refuses a number already stored, `import` skips it (a rerun).
+        Command::Issue { file: input, notice } | Command::Import { file: input, notice } => {
+            let rerun = match &cli.command {
+                Command::Issue { .. } => commands::Rerun::Refuse,
+                _ => commands::Rerun::Skip,
+            };
             let notices = notice.settings()?;
             let peppers = cli.peppers().await?;
-            commands::import(
-                &store,
-                file,
-                &peppers,
-                input,
-                commands::Rerun::Refuse,
-                notices.as_ref(),
-                out,
-            )
-            .await
-        }
-        Command::Import { file: input, notice } => {
-            let notices = notice.settings()?;
-            let peppers = cli.peppers().await?;
-            commands::import(
-                &store,
-                file,
-                &peppers,
-                input,
-                commands::Rerun::Skip,
-                notices.as_ref(),
-                out,
-            )
-            .await
+            commands::import(&store, file, &peppers, input, rerun, notices.as_ref(), out).await
         }
         Command::SetStatus {
             number,
