@@ -12,6 +12,7 @@ mod local_governments;
 mod orderer;
 mod prefectures;
 mod site;
+mod submission;
 pub mod validate;
 
 pub use code::{prefecture_name, prefecture_number, LocalGovCode, PREFECTURES};
@@ -20,10 +21,11 @@ pub use glossary::{lint as lint_glossary, GlossaryEntry};
 pub use kinds::{GuaranteeKind, Step3Submission, Step4Submission, SubmissionMethod};
 pub use local_governments::{LocalGovernment, LocalGovernments, LIST_PATH as LOCAL_GOVERNMENTS_PATH};
 pub use orderer::{
-    Connector, ContractScope, CountedFrom, KindStart, KindSubject, Link, Orderer, OrdererKind, OtherDepartments,
-    OtherDocuments, Paper, Place, QuestionAnswer, SeparateDocument, Source, Submission, SubmissionRule, Target, Timing,
+    Connector, ContractScope, CountedFrom, KindStart, Orderer, OrdererKind, OtherDepartments, OtherDocuments, Paper,
+    QuestionAnswer, Source, Target,
 };
 pub use prefectures::{prefecture_of_slug, PREFECTURE_SLUGS, TILES};
 pub use site::{
     ApplicationService, Issuer, License, ManualVideo, OpenDataTerms, ServiceContact, SiteConfig, VerificationService,
 };
+pub use submission::{KindSubject, Link, Place, SeparateDocument, Submission, SubmissionRule, Timing};
