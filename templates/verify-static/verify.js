@@ -96,6 +96,7 @@
   var recordSeireki = tokyo("ja-JP", { year: "numeric", month: "long", day: "numeric" });
   var recordClock = tokyo("ja-JP", { hour: "numeric", minute: "2-digit", hourCycle: "h23" });
   function verifiedAt(format, at) {
+    if (isNaN(at.getTime())) return "";
     var parts = {};
     recordClock.formatToParts(at).forEach(function (p) { parts[p.type] = p.value; });
     var values = {
@@ -142,7 +143,8 @@
     return svg;
   }
 
-  // A copy of template `id` with its slots filled from `values` (text) or by `fill` (nodes).
+  // A copy of template `id` with each slot (data-slot) filled from `values`: text, or the node a
+  // function makes for the slot.
   function fromTemplate(id, values) {
     var template = document.getElementById(id);
     var node = template.content.firstElementChild.cloneNode(true);
@@ -154,7 +156,8 @@
     return node;
   }
 
-  // The record's head and foot for the look-up `answer` of certificate `c`.
+  // The record's head and foot for the look-up `answer` of certificate `c`. Without the QR
+  // library (it failed to load) the record has no code; the certificate is shown all the same.
   function record(c, answer) {
     var page = verifyPageUrl();
     var at = new Date(answer.verified_at);
@@ -165,6 +168,7 @@
     var foot = fromTemplate("record-foot", {
       url: page,
       qr: function (slot) {
+        if (typeof qrcode !== "function") return "";
         return qrSvg(page + "#number=" + encodeURIComponent(c.certificate_number), slot.getAttribute("data-label"));
       }
     });
