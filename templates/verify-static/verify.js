@@ -1,5 +1,8 @@
 // The orderer's form: posts to /api/verify on the same origin and shows the certificate, the
-// uniform refusal or the lock. No dependencies; everything is built with textContent.
+// uniform refusal or the lock; around the certificate, the printed record (print only: the
+// templates #record-head and #record-foot, with the look-up's time and audit reference and a QR
+// code of the verify page with the number only). Its one dependency is qrcode.js (vendored);
+// everything is built with textContent, and the key is emptied from the form once verified.
 (function () {
   "use strict";
   var form = document.getElementById("verify-form");
@@ -85,9 +88,97 @@
     return typeof amount === "number" ? amount.toLocaleString("ja-JP") + "円" : "";
   }
 
-  function showCertificate(c) {
+  // 令和8年12月3日 and 2026年12月3日 and the hour and minute, in Japan, of an instant.
+  function tokyo(locale, options) {
+    return new Intl.DateTimeFormat(locale, Object.assign({ timeZone: "Asia/Tokyo" }, options));
+  }
+  var recordWareki = tokyo("ja-JP-u-ca-japanese", { era: "long", year: "numeric", month: "long", day: "numeric" });
+  var recordSeireki = tokyo("ja-JP", { year: "numeric", month: "long", day: "numeric" });
+  var recordClock = tokyo("ja-JP", { hour: "numeric", minute: "2-digit", hourCycle: "h23" });
+  function verifiedAt(format, at) {
+    if (isNaN(at.getTime())) return "";
+    var parts = {};
+    recordClock.formatToParts(at).forEach(function (p) { parts[p.type] = p.value; });
+    var values = {
+      wareki: recordWareki.format(at).replace(/^(\D+)1年/, "$1元年"),
+      seireki: recordSeireki.format(at),
+      hour: String(+parts.hour),
+      minute: parts.minute
+    };
+    return format.replace(/\{(\w+)\}/g, function (_, name) { return values[name] || ""; });
+  }
+
+  // The verify page's own address: its canonical one when the site gives it, else where it was opened.
+  function verifyPageUrl() {
+    var canonical = document.querySelector("link[rel=canonical]");
+    return canonical ? canonical.href : location.origin + location.pathname;
+  }
+
+  // A QR code as SVG: one path of dark modules, four modules of quiet zone.
+  function qrSvg(text, label) {
+    var code = qrcode(0, "M");
+    code.addData(text);
+    code.make();
+    var n = code.getModuleCount();
+    var d = "";
+    for (var r = 0; r < n; r++) {
+      for (var col = 0; col < n; col++) {
+        if (code.isDark(r, col)) d += "M" + (col + 4) + " " + (r + 4) + "h1v1h-1z";
+      }
+    }
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 " + (n + 8) + " " + (n + 8));
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", label);
+    svg.setAttribute("shape-rendering", "crispEdges");
+    var background = document.createElementNS(ns, "rect");
+    background.setAttribute("width", n + 8);
+    background.setAttribute("height", n + 8);
+    background.setAttribute("fill", "#fff");
+    var modules = document.createElementNS(ns, "path");
+    modules.setAttribute("d", d);
+    modules.setAttribute("fill", "#000");
+    svg.append(background, modules);
+    return svg;
+  }
+
+  // A copy of template `id` with each slot (data-slot) filled from `values`: text, or the node a
+  // function makes for the slot.
+  function fromTemplate(id, values) {
+    var template = document.getElementById(id);
+    var node = template.content.firstElementChild.cloneNode(true);
+    node.querySelectorAll("[data-slot]").forEach(function (slot) {
+      var value = values[slot.getAttribute("data-slot")];
+      if (typeof value === "function") slot.append(value(slot));
+      else slot.textContent = value || "";
+    });
+    return node;
+  }
+
+  // The record's head and foot for the look-up `answer` of certificate `c`. Without the QR
+  // library (it failed to load) the record has no code; the certificate is shown all the same.
+  function record(c, answer) {
+    var page = verifyPageUrl();
+    var at = new Date(answer.verified_at);
+    var head = fromTemplate("record-head", {
+      "verified-at": function (slot) { return verifiedAt(slot.getAttribute("data-format"), at); },
+      reference: answer.audit_reference
+    });
+    var foot = fromTemplate("record-foot", {
+      url: page,
+      qr: function (slot) {
+        if (typeof qrcode !== "function") return "";
+        return qrSvg(page + "#number=" + encodeURIComponent(c.certificate_number), slot.getAttribute("data-label"));
+      }
+    });
+    return { head: head, foot: foot };
+  }
+
+  function showCertificate(c, answer) {
     var warning = c.status === "解約" || c.status === "失効";
-    var nodes = [];
+    var printed = record(c, answer);
+    var nodes = [printed.head];
     var statusBox = el("div", null, "message " + (warning ? "message-error" : c.status === "変更あり" ? "message-warning" : "message-ok"));
     statusBox.setAttribute("role", warning ? "alert" : "status");
     var heading = el("h2", "状態：" + c.status);
@@ -142,7 +233,7 @@
     var print = el("button", "この内容を印刷する", "secondary");
     print.type = "button";
     print.addEventListener("click", function () { window.print(); });
-    nodes.push(print);
+    nodes.push(printed.foot, print);
     show(nodes, heading);
   }
 
@@ -171,7 +262,9 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         var error = body.error || {};
         if (response.ok && body.certificate) {
-          showCertificate(body.certificate);
+          // The key has done its work: it stays neither in the form nor anywhere on the page.
+          keyInput.value = "";
+          showCertificate(body.certificate, body);
         } else if (response.status === 400 && fields[error.field]) {
           var field = fields[error.field];
           field.input.setAttribute("aria-invalid", "true");

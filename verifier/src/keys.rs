@@ -26,6 +26,11 @@ static CROCKFORD: LazyLock<Encoding> = LazyLock::new(|| {
     specification.encoding().unwrap_or_else(|_| HEXLOWER.clone())
 });
 
+/// `bytes` in the keys' alphabet (Crockford base32, no padding): also the audit references'.
+pub(crate) fn crockford(bytes: &[u8]) -> String {
+    CROCKFORD.encode(bytes)
+}
+
 /// A key in canonical form (24 characters of the Crockford alphabet).
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthKey(String);

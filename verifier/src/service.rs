@@ -10,7 +10,9 @@ use crate::certificate::Certificate;
 use crate::config::Settings;
 use crate::keys::{AuthKey, Peppers};
 use crate::normalize::CertificateNumber;
-use crate::store::{AuditOutcome, AuditRecord, CertificateStore, Reservation, StoreError, ThrottleScope};
+use crate::store::{
+    audit_reference, AuditOutcome, AuditRecord, CertificateStore, Reservation, StoreError, ThrottleScope,
+};
 
 /// A number of failures allowed in a window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,10 +80,20 @@ impl Clock for SystemClock {
     }
 }
 
+/// A verified look-up: the certificate, and what identifies the look-up's audit record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub certificate: Arc<Certificate>,
+    /// The audit record's reference ([`AuditRecord::reference`]).
+    pub reference: String,
+    /// When it was looked up (Unix time, the audit record's `at`).
+    pub at: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The key matches: the certificate, whatever its status.
-    Verified(Arc<Certificate>),
+    /// The key matches: the certificate, whatever its status, and the look-up's reference.
+    Verified(Verified),
     /// Unknown number or wrong key: indistinguishable by design.
     Refused,
     /// Too many failures from this caller; try again after this many seconds.
@@ -123,7 +135,10 @@ impl<S: CertificateStore> Verifier<S> {
     pub async fn verify(&self, number: &CertificateNumber, key: &AuthKey, caller: &str) -> Result<Outcome, StoreError> {
         let now = self.clock.now();
         let caller_id = self.peppers.caller_id(caller);
-        let (outcome, lasting) = self.decide(number, key, &caller_id, now).await?;
+        // Every look-up gets a reference and writes it, so a refusal's audit write has the
+        // same shape as a match's; only a verified answer hands it out.
+        let reference = audit_reference()?;
+        let (outcome, lasting) = self.decide(number, key, &caller_id, &reference, now).await?;
         let audit_outcome = match &outcome {
             Outcome::Verified(_) => AuditOutcome::Verified,
             Outcome::Refused => AuditOutcome::Refused,
@@ -139,6 +154,7 @@ impl<S: CertificateStore> Verifier<S> {
             at: now,
             outcome: audit_outcome,
             caller: caller_id,
+            reference,
             expires_at: now + retention,
         };
         // Fail closed: a look-up that cannot be audited is not answered.
@@ -167,6 +183,7 @@ impl<S: CertificateStore> Verifier<S> {
         number: &CertificateNumber,
         key: &AuthKey,
         caller_id: &str,
+        reference: &str,
         now: u64,
     ) -> Result<(Outcome, bool), StoreError> {
         // Only the key hash is read before the key is known to match, and the same hashing and
@@ -183,7 +200,12 @@ impl<S: CertificateStore> Verifier<S> {
                         tracing::warn!(%error, "re-hashing a key under the current pepper failed");
                     }
                 }
-                return Ok((Outcome::Verified(stored.certificate), true));
+                let verified = Verified {
+                    certificate: stored.certificate,
+                    reference: reference.to_string(),
+                    at: now,
+                };
+                return Ok((Outcome::Verified(verified), true));
             }
             // Removed between the two reads: a refusal like any other.
         }

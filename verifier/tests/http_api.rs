@@ -117,6 +117,38 @@ async fn a_cancelled_certificate_is_returned_with_its_status_and_history() {
     }
 }
 
+/// The verified answer names its look-up: `audit_reference` is the reference of exactly one
+/// audit record, a verified one at `verified_at`; a refusal names none (it stays the uniform
+/// refusal, byte for byte).
+#[tokio::test]
+async fn a_verified_answer_carries_the_reference_and_time_of_its_audit_record() {
+    let store = Observed::new(demo_store(), Behaviour::Normal);
+    let audit = store.inner.clone();
+    let app = app_with(store, HttpConfig::default()).0;
+    let answer = send(&app, verify_request("W2026-040124", "3EWB-WFHD-001N-6PYF-RMDG-PM9H")).await;
+    let body = answer.json();
+    let reference = body["audit_reference"].as_str().unwrap().to_string();
+    assert_eq!(reference.len(), 19, "{reference}");
+    let at = time::OffsetDateTime::parse(
+        body["verified_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let refused = send(&app, verify_request("W2026-040124", "3EWB-WFHD-001N-6PYF-RMDG-PM9A")).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(refused.json().get("audit_reference").is_none());
+
+    let number = verifier::CertificateNumber::parse("W2026-040124").unwrap();
+    let records = verifier::CertificateStore::audit_history(&*audit, &number, 0)
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 2);
+    let named: Vec<_> = records.iter().filter(|r| r.reference == reference).collect();
+    assert_eq!(named.len(), 1, "{reference} in {records:?}");
+    assert_eq!(named[0].outcome, verifier::store::AuditOutcome::Verified);
+    assert_eq!(named[0].at as i64, at.unix_timestamp());
+}
+
 #[tokio::test]
 async fn full_width_input_and_other_dashes_are_accepted() {
     let answer = send(

@@ -153,3 +153,83 @@ fn a_missing_font_is_a_clear_japanese_error_and_nothing_is_stored() {
     );
     assert_eq!(std::fs::read(&store).unwrap(), before);
 }
+
+/// `reissue --notice-dir`: the new notice prints the new key (text and QR alike), the stored
+/// hash is the new key's, and the old key — the demo notice's — no longer verifies.
+#[tokio::test]
+async fn reissue_writes_a_notice_of_the_new_key_and_the_old_key_is_dead() {
+    const OLD_KEY: &str = "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK";
+    let scratch = tempfile::tempdir().unwrap();
+    let store = scratch.path().join("certificates.yaml");
+    std::fs::copy(repo_root().join("verifier/demo/certificates.yaml"), &store).unwrap();
+    let notices = scratch.path().join("notices");
+    let number = CertificateNumber::parse("W2026-040123").unwrap();
+    let old = parse_key(OLD_KEY).unwrap();
+    let before = MemoryStore::load(&store).unwrap().key_hash(&number).await.unwrap();
+    assert!(Peppers::development().verify(before.as_ref(), &old));
+
+    let output = Command::new(support::served::program())
+        .args(["--certificates", store.to_str().unwrap(), "reissue", "W2026-040123"])
+        .args(["--notice-dir", notices.to_str().unwrap(), "--verify-url", VERIFY_URL])
+        .current_dir(repo_root())
+        .env_remove("VERIFIER_PEPPERS")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let written: Vec<PathBuf> = std::fs::read_dir(&notices)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let pdf = &written[0];
+    let name = pdf.file_name().unwrap().to_str().unwrap();
+    assert!(name.starts_with("W2026-040123-reissued-"), "{name}");
+    assert!(stdout.contains(&format!("{number}\t{}", pdf.display())), "{stdout}");
+    assert_eq!(std::fs::metadata(pdf).unwrap().permissions().mode() & 0o777, 0o600);
+
+    let png_stem = artefacts().join("notice-W2026-040123-reissued");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            png_stem.to_str().unwrap(),
+        ],
+    );
+    let link = run(
+        "zbarimg",
+        &["--raw", "-q", png_stem.with_extension("png").to_str().unwrap()],
+    )
+    .trim()
+    .to_string();
+    let key_text = link
+        .strip_prefix(&format!("{VERIFY_URL}#number=W2026%2D040123&key="))
+        .unwrap_or_else(|| panic!("the QR is the pre-filling link: {link}"));
+    let new = parse_key(key_text).unwrap();
+    assert_ne!(new.as_str(), old.as_str(), "a new key");
+    let text = run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    assert!(
+        text.contains(&new.display_grouped().replace('-', " ")),
+        "the new key, grouped, in:\n{text}"
+    );
+    assert!(
+        !text.contains(&old.display_grouped().replace('-', " ")),
+        "not the old one"
+    );
+    std::fs::copy(pdf, artefacts().join("notice-W2026-040123-reissued.pdf")).unwrap();
+
+    let hash = MemoryStore::load(&store).unwrap().key_hash(&number).await.unwrap();
+    assert!(
+        Peppers::development().verify(hash.as_ref(), &new),
+        "the new key verifies"
+    );
+    assert!(
+        !Peppers::development().verify(hash.as_ref(), &old),
+        "the old key is dead"
+    );
+    assert!(!stdout.contains(new.as_str()) && !stdout.contains(&new.display_grouped()));
+}

@@ -41,7 +41,7 @@ async fn right_key_verifies_and_wrong_key_is_refused<S: CertificateStore>(store:
     let v = verifier(store, TestClock::at(T0));
     let n = number("W2026000001");
     match v.verify(&n, &key, "192.0.2.1").await.unwrap() {
-        Outcome::Verified(c) => assert_eq!(c.certificate_number, "W2026-000001"),
+        Outcome::Verified(v) => assert_eq!(v.certificate.certificate_number, "W2026-000001"),
         other => panic!("expected verified, got {other:?}"),
     }
     assert_eq!(
@@ -69,7 +69,8 @@ async fn cancelled_certificates_are_shown_with_their_status<S: CertificateStore>
         .unwrap();
     let v = verifier(store, TestClock::at(T0));
     match v.verify(&n, &key, "192.0.2.1").await.unwrap() {
-        Outcome::Verified(c) => {
+        Outcome::Verified(verified) => {
+            let c = &verified.certificate;
             assert_eq!(c.status, Status::Cancelled);
             assert_eq!(c.history.last().unwrap().note, "契約解除");
             assert_eq!(c.history.last().unwrap().date, "2026-06-30");
@@ -401,6 +402,7 @@ async fn an_expired_lock_item_is_treated_as_expired<S: CertificateStore>(store: 
         at: T0,
         outcome: AuditOutcome::Refused,
         caller: "x".into(),
+        reference: "ABCD-EFGH-JKMN-PQRS".into(),
         expires_at: T0 + 1,
     };
     store.append_audit(&n, &record).await.unwrap();
@@ -429,6 +431,58 @@ async fn everyone_is_counted_per_fixed_window_and_correct_keys_count_nothing<S: 
     assert_eq!(v.store.failures(&n, 3600, clock.now()).await.unwrap(), 1);
 }
 
+/// A reference as `audit_reference` makes them: four groups of four of the keys' alphabet.
+fn is_reference(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 4
+        && groups
+            .iter()
+            .all(|g| g.len() == 4 && g.chars().all(|c| "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c)))
+}
+
+/// A verified answer carries its look-up's reference and time; the operator finds exactly that
+/// look-up by it in the 閲覧履歴. Refusals are written with a reference of their own (one
+/// write shape), which no answer hands out.
+async fn a_verified_answer_names_its_audit_record<S: CertificateStore>(store: S) {
+    let key = issued(&store, "W2026-000017").await;
+    let clock = TestClock::at(T0);
+    let v = verifier(store, clock.clone());
+    let n = number("W2026000017");
+    let verified = |outcome: Outcome| match outcome {
+        Outcome::Verified(verified) => verified,
+        other => panic!("expected verified, got {other:?}"),
+    };
+    let first = verified(v.verify(&n, &key, "192.0.2.1").await.unwrap());
+    assert_eq!(
+        v.verify(&n, &AuthKey::generate().unwrap(), "192.0.2.2").await.unwrap(),
+        Outcome::Refused
+    );
+    clock.advance(5);
+    let second = verified(v.verify(&n, &key, "192.0.2.1").await.unwrap());
+    assert!(is_reference(&first.reference), "{}", first.reference);
+    assert_ne!(first.reference, second.reference, "one reference per look-up");
+    assert_eq!((first.at, second.at), (T0, T0 + 5));
+
+    let history = v.store.audit_history(&n, T0 + 5).await.unwrap();
+    assert_eq!(history.len(), 3);
+    for answer in [&first, &second] {
+        let found: Vec<_> = history.iter().filter(|r| r.reference == answer.reference).collect();
+        assert_eq!(found.len(), 1, "{} names one record: {history:?}", answer.reference);
+        assert_eq!((found[0].outcome, found[0].at), (AuditOutcome::Verified, answer.at));
+    }
+    let refusal = &history[1];
+    assert_eq!(refusal.outcome, AuditOutcome::Refused);
+    assert!(is_reference(&refusal.reference), "{refusal:?}");
+    assert!(refusal.reference != first.reference && refusal.reference != second.reference);
+
+    let text = admin::history(&v.store, &n, T0 + 5).await.unwrap();
+    let line = text
+        .lines()
+        .find(|line| line.ends_with(&first.reference))
+        .unwrap_or_else(|| panic!("the reference finds its line in:\n{text}"));
+    assert!(line.contains("\tverified\t"), "{line}");
+}
+
 macro_rules! run_suite {
     ($make:expr) => {{
         right_key_verifies_and_wrong_key_is_refused($make).await;
@@ -447,6 +501,7 @@ macro_rules! run_suite {
         every_look_up_is_audited_and_expired_records_are_not_shown($make).await;
         an_expired_lock_item_is_treated_as_expired($make).await;
         everyone_is_counted_per_fixed_window_and_correct_keys_count_nothing($make).await;
+        a_verified_answer_names_its_audit_record($make).await;
     }};
 }
 

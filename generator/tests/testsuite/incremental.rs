@@ -233,8 +233,8 @@ fn the_cli_rebuilds_only_the_lists_and_keeps_one_spare() {
     for _ in 0..2 {
         let again = build();
         assert!(
-            again.contains("生成 63、"),
-            "only the lists, the accessibility page, the 47 prefectures' pages, search.json, national.css, search.js and the verify site (4 files) are rendered again: {again}"
+            again.contains("生成 64、"),
+            "only the lists, the accessibility page, the 47 prefectures' pages, search.json, national.css, search.js and the verify site (5 files) are rendered again: {again}"
         );
         assert!(again.contains("うち内容が変わったもの 0"), "{again}");
     }

@@ -32,7 +32,10 @@ fn the_verify_site_is_built_apart_with_its_operators_identity_only() {
         .filter(|name| !name.starts_with('.'))
         .collect();
     files.sort();
-    assert_eq!(files, ["404.html", "index.html", "verify.css", "verify.js"]);
+    assert_eq!(
+        files,
+        ["404.html", "index.html", "qrcode.js", "verify.css", "verify.js"]
+    );
     assert!(!s.path("public/verify").exists(), "no verify page on the guidance site");
     assert!(!s.path("public/verify.js").exists(), "nor its script");
     for page in ["index.html", "404.html"] {

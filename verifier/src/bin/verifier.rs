@@ -172,7 +172,7 @@ enum Command {
         #[command(flatten)]
         notice: NoticeArgs,
     },
-    /// 閲覧履歴（日本時間・結果・照会元の仮名）を表示します
+    /// 閲覧履歴（日本時間・結果・照会元の仮名・照会番号）を表示します
     History {
         /// 保証契約番号
         #[arg(value_name = "保証契約番号", value_parser = CertificateNumber::parse)]

@@ -212,6 +212,11 @@ fn string_field(value: &Option<Value>, field: Field) -> Result<&str, FieldError>
 struct VerifiedAnswer<'a> {
     status: &'static str,
     certificate: &'a Certificate,
+    /// The look-up's audit reference: the printed record carries it, and the operator finds
+    /// the look-up by it in the 閲覧履歴 (`verifier history`).
+    audit_reference: &'a str,
+    /// When it was looked up, RFC 3339 in UTC (the audit record's time; the page shows JST).
+    verified_at: String,
 }
 
 /// `/api/verify` takes JSON only: anything else is refused before its body is read.
@@ -279,9 +284,11 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
         Err(elapsed) => Err(elapsed),
     };
     match answer {
-        Ok(Ok(Outcome::Verified(certificate))) => Json(VerifiedAnswer {
+        Ok(Ok(Outcome::Verified(verified))) => Json(VerifiedAnswer {
             status: "verified",
-            certificate: &certificate,
+            certificate: &verified.certificate,
+            audit_reference: &verified.reference,
+            verified_at: rfc3339(verified.at),
         })
         .into_response(),
         Ok(Ok(Outcome::Refused)) => answers::refused(),
@@ -296,6 +303,15 @@ async fn verify<S: CertificateStore>(State(state): State<Arc<AppState<S>>>, requ
             unavailable()
         }
     }
+}
+
+/// Unix time as RFC 3339 in UTC (`2026-12-03T09:30:00Z`).
+fn rfc3339(at: u64) -> String {
+    i64::try_from(at)
+        .ok()
+        .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
 }
 
 fn is_length_limit(error: &axum::Error) -> bool {

@@ -106,13 +106,30 @@ impl AuditOutcome {
     }
 }
 
-/// One look-up: when, how it ended, by whom (pseudonymous), kept until `expires_at`.
+/// One look-up: when, how it ended, by whom (pseudonymous), its reference, kept until
+/// `expires_at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {
     pub at: u64,
     pub outcome: AuditOutcome,
     pub caller: String,
+    /// The look-up's [`audit_reference`]: a verified answer gives it to the orderer (the
+    /// printed record carries it), so the operator can find this record from the paper.
+    /// Empty in records written before references existed.
+    pub reference: String,
     pub expires_at: u64,
+}
+
+/// A new audit reference from the OS random source: 80 bits in four groups of four of the
+/// keys' alphabet (`A7K3-9QXM-…`) — unguessable, so a forged record cannot name a look-up that
+/// happened, and shorter than a key (six groups), so neither is taken for the other.
+pub fn audit_reference() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 10];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Unavailable(format!("random source: {e}")))?;
+    let text = crate::keys::crockford(&bytes);
+    let chars: Vec<char> = text.chars().collect();
+    let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
+    Ok(groups.join("-"))
 }
 
 /// Anything that stops a store from answering. The service turns every one into a 503; these

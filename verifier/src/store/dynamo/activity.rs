@@ -13,7 +13,6 @@ use super::{
     is_condition_failure, n, number_attr, pk, s, string_attr, unavailable, DynamoStore, RESERVE_ROUNDS,
     TABLE_ATTRIBUTES, THROTTLE_TTL_MARGIN,
 };
-use crate::keys::hex;
 use crate::normalize::CertificateNumber;
 use crate::store::{fixed_window, AuditOutcome, AuditRecord, Reservation, StoreError, ThrottleScope};
 
@@ -231,25 +230,25 @@ impl DynamoStore {
     }
 
     pub(super) async fn put_audit(&self, number: &CertificateNumber, record: &AuditRecord) -> Result<(), StoreError> {
-        let mut random = [0u8; 6];
-        getrandom::fill(&mut random).map_err(unavailable)?;
         self.client
             .put_item()
             .table_name(&self.activity_table)
             .item("PK", pk(number))
-            // Look-ups within one second keep their order through the wall clock's nanoseconds.
+            // Look-ups within one second keep their order through the wall clock's nanoseconds;
+            // the look-up's random reference keeps two in one nanosecond apart.
             .item(
                 "SK",
                 s(format!(
                     "AUDIT#{:020}#{:020}#{}",
                     record.at,
                     wall_clock_nanos(),
-                    hex(&random)
+                    record.reference
                 )),
             )
             .item("at", n(record.at))
             .item("outcome", s(record.outcome.as_str()))
             .item("caller", s(&record.caller))
+            .item("reference", s(&record.reference))
             .item(TABLE_ATTRIBUTES.2, n(record.expires_at))
             .condition_expression("attribute_not_exists(SK)")
             .send()
@@ -283,6 +282,11 @@ impl DynamoStore {
                     outcome: AuditOutcome::parse(string_attr(item, "outcome")?)
                         .ok_or(StoreError::Corrupt("outcome".into()))?,
                     caller: string_attr(item, "caller")?.to_string(),
+                    // Records written before references existed have none.
+                    reference: match item.get("reference") {
+                        Some(AttributeValue::S(text)) => text.clone(),
+                        _ => String::new(),
+                    },
                     expires_at: number_attr(item, TABLE_ATTRIBUTES.2)?,
                 };
                 if record.expires_at > now {

@@ -386,6 +386,7 @@ mod tests {
             at,
             outcome,
             caller: "c".into(),
+            reference: String::new(),
             expires_at: at + 60,
         }
     }
