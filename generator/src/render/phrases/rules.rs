@@ -1,7 +1,7 @@
 //! The rules of where a line may not break, on plain text: particles glued to the word before,
 //! underscored runs, Latin runs, 和暦 dates and short quoted terms kept whole.
 
-use super::{LONGEST_QUOTED_TERM, LONGEST_WHOLE_RUN, SHORT_TERM};
+use super::{LONGEST_QUOTED_TERM, LONGEST_WHOLE_RUN, SHORT_TAIL, SHORT_TERM};
 
 /// Whether BudouX's phrase end at `at` may stay a break: never between ご/お and the word they
 /// honour (「ご｜提出」「お｜手続き」), never just before a particle that follows a word written
@@ -16,8 +16,29 @@ pub(super) fn may_break_at(text: &str, at: usize) -> bool {
     if matches!(before, 'ご' | 'お' | '御') && !is_punctuation(after) {
         return false;
     }
+    // 形式名詞: 「印刷した｜もの」「お申込みになる｜こと」 part what the clause before defines.
+    if is_hiragana(before) && ["もの", "こと"].iter().any(|noun| text[at..].starts_with(noun)) {
+        return false;
+    }
     let verb = ["です", "でき"].iter().any(|v| text[at..].starts_with(v));
     !(is_particle(after) && !verb && !is_hiragana(before))
+}
+
+/// The text a block ends with, cut: its last break removed where it would leave a word of one
+/// or two characters alone on the block's last line (「…発注者へ｜提出」 in a heading).
+pub(super) fn keep_last_word(cut: &str) -> Option<String> {
+    let last = cut.rfind("<wbr>")?;
+    let mut tail = String::new();
+    let mut rest = &cut[last + "<wbr>".len()..];
+    while let Some(open) = rest.find('<') {
+        tail.push_str(&rest[..open]);
+        rest = rest[open..].find('>').map_or("", |close| &rest[open + close + 1..]);
+    }
+    tail.push_str(rest);
+    let letters = tail.chars().filter(|&c| !is_punctuation(c)).count();
+    (1..=SHORT_TAIL)
+        .contains(&letters)
+        .then(|| format!("{}{}", &cut[..last], &cut[last + "<wbr>".len()..]))
 }
 
 /// A particle right after a closing bracket (「「発注者」｜へ」「保証料領収証」｜を」「(PDF)｜を」)
