@@ -24,21 +24,49 @@ pub(super) fn may_break_at(text: &str, at: usize) -> bool {
     !(is_particle(after) && !verb && !is_hiragana(before))
 }
 
-/// The text a block ends with, cut: its last break removed where it would leave a word of one
-/// or two characters alone on the block's last line (「…発注者へ｜提出」 in a heading).
+/// The text a block ends with, cut: where its last line could hold one or two characters alone
+/// (「…発注者へ｜提出」 in a heading, 「…国東市の｜「工事」」 in a list), the last phrase keeps
+/// them — its last break is removed, or, where the browser would break inside it anyway (before
+/// an opening bracket, after a space), the phrase is wrapped whole.
 pub(super) fn keep_last_word(cut: &str) -> Option<String> {
-    let last = cut.rfind("<wbr>")?;
-    let mut tail = String::new();
-    let mut rest = &cut[last + "<wbr>".len()..];
-    while let Some(open) = rest.find('<') {
-        tail.push_str(&rest[..open]);
-        rest = rest[open..].find('>').map_or("", |close| &rest[open + close + 1..]);
+    let last = cut.rfind("<wbr>");
+    let start = last.map_or(0, |at| at + "<wbr>".len());
+    let region = &cut[start..];
+    let letters = |from: usize| visible(&region[from..]).filter(|&(_, c)| !is_punctuation(c)).count();
+    let short = |from: usize| (1..=SHORT_TAIL).contains(&letters(from));
+    // Where a browser may still break inside the phrase: before 「『（( or after a space.
+    let inner = visible(region)
+        .filter(|&(at, c)| {
+            at > 0 && (matches!(c, '「' | '『' | '（' | '(') || region[..at].ends_with(char::is_whitespace))
+        })
+        .map(|(at, _)| at)
+        .last();
+    match inner {
+        Some(at) if short(at) && visible(region).count() <= LONGEST_QUOTED_TERM => {
+            Some(format!("{}<span class=\"nw\">{region}</span>", &cut[..start]))
+        }
+        // The phrase before may end where a browser breaks anyway (「国東市の｜「工事」」): joined,
+        // it is looked at again.
+        None if last.is_some() && short(0) => {
+            let joined = format!("{}{region}", &cut[..start - "<wbr>".len()]);
+            Some(keep_last_word(&joined).unwrap_or(joined))
+        }
+        _ => None,
     }
-    tail.push_str(rest);
-    let letters = tail.chars().filter(|&c| !is_punctuation(c)).count();
-    (1..=SHORT_TAIL)
-        .contains(&letters)
-        .then(|| format!("{}{}", &cut[..last], &cut[last + "<wbr>".len()..]))
+}
+
+/// The characters of cut text outside its tags, with their byte offsets.
+fn visible(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut in_tag = false;
+    text.char_indices().filter(move |&(_, c)| {
+        let inside = in_tag || c == '<';
+        in_tag = match c {
+            '<' => true,
+            '>' => false,
+            _ => in_tag,
+        };
+        !inside && c != '>'
+    })
 }
 
 /// A particle right after a closing bracket (「「発注者」｜へ」「保証料領収証」｜を」「(PDF)｜を」)

@@ -120,6 +120,11 @@ fn a_formal_noun_stays_with_its_clause_and_a_block_keeps_its_last_word() {
     assert!(printed.iter().any(|p| p.contains("印刷したものは")), "{printed:?}");
     let heading = lines_may_break_at("<h3>STEP 4　認証キー等の取得 及び発注者へ提出</h3>");
     assert!(heading.iter().any(|p| p.ends_with("発注者へ提出</h3>")), "{heading:?}");
+    let listed = breaker().apply("<li>令和6年(2024年)10月1日以降、国東市の「工事」</li>");
+    assert!(
+        listed.contains("<wbr><span class=\"nw\">国東市の「工事」</span></li>"),
+        "{listed}"
+    );
     // Only a block's end: the same words inside a sentence keep their break.
     let inline = lines_may_break_at("<p>発注者へ提出<a href=\"#q\">Q&amp;A</a></p>");
     assert!(inline.iter().any(|p| p.ends_with("発注者へ")), "{inline:?}");
