@@ -62,6 +62,7 @@ export async function laidOutLines(page) {
         range.setStart(node, offset);
         range.setEnd(node, offset + ch.length);
         offset += ch.length;
+        if (ch === "\u2060") continue; // a word joiner: read the words it joins, not it
         const rect = [...range.getClientRects()].find((r) => r.height > 0);
         if (rect) place(lines, ch, rect);
       }

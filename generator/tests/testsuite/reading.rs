@@ -35,7 +35,8 @@ fn the_ways_a_source_refuses_the_certificate_are_said_as_named() {
         let built = Built::new("refused", &yaml, "2026-11-23");
         let text = built.text("refused");
         has(&text, answer);
-        has(&text, note);
+        // The note is a paragraph of its own in STEP4's box, not run into the text after it.
+        has(&built.html("refused"), &format!("<p>{note}</p>"));
         if !ways.contains("電子メール") {
             lacks(&text, "電子メールで提出しても");
         }
@@ -69,6 +70,10 @@ fn without_a_document_named_the_usual_one_is_said_to_be_usual() {
         "【重要】 通常は、この「認証キー等のお知らせ」を発注者へ提出します（何を提出するかは、宇美町のお知らせに記載がありません）。提出するものと提出方法は、宇美町にご確認ください",
     );
     lacks(&text, "当該PDFファイル（又は印刷したもの）の提出方法は");
+    has(
+        &built.html("no-docs"),
+        "提出するものと提出方法は、宇美町にご確認ください</p>",
+    );
     let html = built.html("no-docs");
     has(&html, ">を提出（通常）</text>");
     has(&html, "③ お客様は通常、「認証キー等のお知らせ」を発注者（宇美町）へ提出し（宇美町のお知らせには、何を提出するかの記載がありません）");

@@ -16,8 +16,8 @@ mod rules;
 mod tests;
 
 use rules::{
-    breakable, glue_particles, is_japanese, join_underscored, keep_last_word, may_break_at, quoted_len, tag_name,
-    wareki_date_len, wrap_latin_runs, Whole,
+    breakable, ends_with_closer, glue_particles, is_japanese, is_particle, join_underscored, keep_last_word,
+    may_break_at, quoted_len, tag_name, wareki_date_len, wrap_latin_runs, Whole,
 };
 
 /// Elements whose text is not prose, or where `<wbr>` is not allowed.
@@ -127,12 +127,19 @@ impl LineBreaker {
                     // A link's text alone (a mail address, a URL, a telephone number): no
                     // phrases to cut, but it must not break at its hyphens or dots either.
                     wrap_latin_runs(text, &mut out);
-                } else if BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close)) {
-                    let mut cut = String::new();
-                    self.cut_into(text, &mut cut);
-                    out.push_str(&keep_last_word(&cut).unwrap_or(cut));
                 } else {
-                    self.cut_into(text, &mut out);
+                    // 「…のページ（各発注機関の提出先）</a>でご確認ください」: the particle cannot be
+                    // glued to a link's text across its tag; a word joiner holds it to the bracket.
+                    if text.starts_with(is_particle) && ends_with_closer(&out) {
+                        out.push('\u{2060}');
+                    }
+                    if BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close)) {
+                        let mut cut = String::new();
+                        self.cut_into(text, &mut cut);
+                        out.push_str(&keep_last_word(&cut).unwrap_or(cut));
+                    } else {
+                        self.cut_into(text, &mut out);
+                    }
                 }
                 rest = &rest[end..];
             }

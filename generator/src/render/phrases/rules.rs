@@ -43,7 +43,9 @@ pub(super) fn keep_last_word(cut: &str) -> Option<String> {
         .last();
     match inner {
         Some(at) if short(at) && visible(region).count() <= LONGEST_QUOTED_TERM => {
-            Some(format!("{}<span class=\"nw\">{region}</span>", &cut[..start]))
+            // Cut text holds only the breaker's marks: the spans inside go, none is nested.
+            let whole = region.replace("<span class=\"nw\">", "").replace("</span>", "");
+            Some(format!("{}<span class=\"nw\">{whole}</span>", &cut[..start]))
         }
         // The phrase before may end where a browser breaks anyway (「国東市の｜「工事」」): joined,
         // it is looked at again.
@@ -53,6 +55,19 @@ pub(super) fn keep_last_word(cut: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// Whether the page so far ends, after its closing tags, with a closing bracket (a link's text
+/// 「…（各発注機関の提出先）」), after which a browser breaks even under `keep-all`.
+pub(super) fn ends_with_closer(out: &str) -> bool {
+    let mut rest = out;
+    while rest.ends_with('>') {
+        match rest.rfind('<') {
+            Some(open) if rest[open..].starts_with("</") => rest = &rest[..open],
+            _ => return false,
+        }
+    }
+    rest.ends_with(['」', '』', '）', ')', '】'])
 }
 
 /// The characters of cut text outside its tags, with their byte offsets.

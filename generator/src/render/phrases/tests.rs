@@ -129,3 +129,14 @@ fn a_formal_noun_stays_with_its_clause_and_a_block_keeps_its_last_word() {
     let inline = lines_may_break_at("<p>発注者へ提出<a href=\"#q\">Q&amp;A</a></p>");
     assert!(inline.iter().any(|p| p.ends_with("発注者へ")), "{inline:?}");
 }
+
+#[test]
+fn a_particle_after_a_link_ending_in_a_bracket_is_held_to_it() {
+    let html = breaker().apply(
+        "<p>提出先は、<a href=\"https://example.jp/\">北海道のページ（各発注機関の提出先）</a>でご確認ください。</p>",
+    );
+    assert!(html.contains("</a>\u{2060}で"), "{html}");
+    let plain =
+        breaker().apply("<p>詳しくは、<a href=\"https://example.jp/\">北海道のお知らせ</a>をご確認ください。</p>");
+    assert!(!plain.contains('\u{2060}'), "only after a bracket: {plain}");
+}
