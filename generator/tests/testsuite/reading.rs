@@ -105,3 +105,22 @@ fn what_is_not_stated_about_the_targets_is_said_once() {
     // Attention says the start date is not stated; the Q&A says it once more, with the category.
     assert_eq!(text.matches("記載がありません").count(), 2, "{text}");
 }
+
+/// 四国中央市: an arrival call whose number no source gives says so and whom to ask; with a
+/// number, the number is given and nothing more.
+#[test]
+fn an_arrival_call_gives_its_number_or_says_whom_to_ask() {
+    let without =
+        "  rules:\n    - methods: [電子メール]\n      email: hoshou@city.example.jp\n      arrival_call: true\n";
+    let built = Built::new("call", &orderer("宇美町", ONE_TARGET, without, ""), "2026-11-23");
+    has(
+        &built.text("call"),
+        "送信後は、電話で到達確認を行ってください。到達確認の電話番号は、宇美町のお知らせに記載がありません。宇美町にご確認ください。",
+    );
+    let with = format!("{without}      phone: 092-000-0000\n");
+    let built = Built::new("call", &orderer("宇美町", ONE_TARGET, &with, ""), "2026-11-23");
+    let text = built.text("call");
+    has(&text, "電話 092-000-0000。");
+    has(&text, "送信後は、電話で到達確認を行ってください。");
+    lacks(&text, "到達確認の電話番号は");
+}
