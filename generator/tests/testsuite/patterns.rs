@@ -17,7 +17,7 @@ pub(crate) const ONE_TARGET: &str = "  - category: 工事\n    from: 2026-04-01\
 pub(crate) const EMAIL: &str = "  rules:\n    - methods: [電子メール]\n      to: 契約課\n";
 
 pub(crate) struct Built {
-    scratch: Scratch,
+    pub(crate) scratch: Scratch,
 }
 
 impl Built {

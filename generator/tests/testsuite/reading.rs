@@ -104,6 +104,12 @@ fn what_is_not_stated_about_the_targets_is_said_once() {
     );
     // Attention says the start date is not stated; the Q&A says it once more, with the category.
     assert_eq!(text.matches("記載がありません").count(), 2, "{text}");
+    // The prefecture's page: one wording, 「記載なし」, for both facts.
+    let fukuoka = crate::util::main_text(&crate::util::without_break_marks(
+        &std::fs::read_to_string(built.scratch.path("public/fukuoka/index.html")).unwrap(),
+    ));
+    has(&fukuoka, "宇美町開始日の記載なし対象：業務区分の記載なし");
+    lacks(&fukuoka, "未掲載");
 }
 
 /// 四国中央市: an arrival call whose number no source gives says so and whom to ask; with a
