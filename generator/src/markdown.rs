@@ -1,7 +1,7 @@
 //! Shared text to HTML. Content is written by editors, not developers: raw HTML is shown as
 //! text, never passed through, and links may only point to web or relative addresses.
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// Renders Markdown to safe HTML.
 pub fn to_html(markdown: &str) -> String {
@@ -9,6 +9,16 @@ pub fn to_html(markdown: &str) -> String {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         // A line break inside a Japanese paragraph is not a word space.
         Event::SoftBreak => Event::Text(CowStr::Borrowed("")),
+        // A link whose text is its address (<https://…>): marked, so that print does not
+        // write the address a second time after it.
+        Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url,
+            ..
+        }) => Event::InlineHtml(CowStr::from(format!(
+            "<a class=\"url-shown\" href=\"{}\">",
+            attribute(&safe_url(dest_url))
+        ))),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -51,6 +61,14 @@ pub fn to_plain_text(markdown: &str) -> String {
     out.trim().to_string()
 }
 
+/// Text for a double-quoted attribute value.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     let scheme = url.split(':').next().unwrap_or("").trim().to_ascii_lowercase();
     let has_scheme = url.contains(':') && !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#');
@@ -79,6 +97,19 @@ mod tests {
         assert!(!html.contains("javascript"), "{html}");
         assert!(html.contains("href=\"https://www.wjcs.net/\""));
         assert!(html.contains("href=\"../verify/\""));
+    }
+
+    #[test]
+    fn a_link_whose_text_is_its_address_is_marked_as_shown() {
+        let html = to_html("<https://www.wjcs.net/?a=1&b=2>（当社） [当社のお知らせ](https://www.wjcs.net/)");
+        assert!(
+            html.contains("<a class=\"url-shown\" href=\"https://www.wjcs.net/?a=1&amp;b=2\">https://www.wjcs.net/?a=1&amp;b=2</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"https://www.wjcs.net/\">当社のお知らせ</a>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 // How Japanese lines actually break, read from the laid-out line boxes (Range.getClientRects
 // per character, never the markup), on every page at 375 px and in print: mail addresses,
 // telephone numbers, URLs and subject examples stay on one line; ご/お stay with their word; no
-// line starts with a particle after a word; no particle is left alone at the end of a line.
+// line starts with a particle after a word; no particle is left alone at the end of a line; もの
+// and こと stay with their clause; no block ends in a line of one or two characters.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, open, sitePaths } from "./helpers.mjs";
@@ -31,6 +32,25 @@ export async function laidOutLines(page) {
     });
     const blocks = new Map();
     const range = document.createRange();
+    const place = (lines, ch, rect) => {
+      const last = lines[lines.length - 1];
+      if (!last || rect.top >= last.bottom - 1) {
+        if (/^\s$/.test(ch)) return; // a space at a line's start is not laid out there
+        lines.push({ text: ch, top: rect.top, bottom: rect.bottom });
+      } else {
+        last.text += ch;
+        last.bottom = Math.max(last.bottom, rect.bottom);
+      }
+    };
+    // What print writes after a link (its address, ::after) is laid out but is no text node:
+    // it is read as one character 「>」 where the link's last box ends, so that the text after
+    // it is seen on the line it is on.
+    const lastTextOf = (el) => {
+      const inner = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      let last = null;
+      while (inner.nextNode()) last = inner.currentNode;
+      return last;
+    };
     while (walker.nextNode()) {
       const node = walker.currentNode;
       const block = blockOf(node);
@@ -42,16 +62,15 @@ export async function laidOutLines(page) {
         range.setStart(node, offset);
         range.setEnd(node, offset + ch.length);
         offset += ch.length;
+        if (ch === "\u2060") continue; // a word joiner: read the words it joins, not it
         const rect = [...range.getClientRects()].find((r) => r.height > 0);
-        if (!rect) continue;
-        const last = lines[lines.length - 1];
-        if (!last || rect.top >= last.bottom - 1) {
-          if (/^\s$/.test(ch)) continue; // a space at a line's start is not laid out there
-          lines.push({ text: ch, top: rect.top, bottom: rect.bottom });
-        } else {
-          last.text += ch;
-          last.bottom = Math.max(last.bottom, rect.bottom);
-        }
+        if (rect) place(lines, ch, rect);
+      }
+      const link = node.parentElement.closest("a");
+      const after = link && getComputedStyle(link, "::after").content;
+      if (after && after !== "none" && after !== "normal" && lastTextOf(link) === node) {
+        const rect = [...link.getClientRects()].filter((r) => r.height > 0).at(-1);
+        if (rect) place(lines, ">", rect);
       }
     }
     return [...blocks.values()].filter((lines) => lines.length > 0).map((lines) => lines.map((l) => l.text));
@@ -84,6 +103,11 @@ export function badBreaks(blocks) {
       if (PARTICLE.includes(first) && !/^(です|でき)/.test(next) && line.length > 0 && !HIRAGANA.test(last)) found.push(`a line starts with a particle ${shown()}`);
       if (PARTICLE.includes(last) && (line.length === 1 || /[\u3000-\u9FFF]\s$/.test(line.slice(-3, -1))))
         found.push(`a particle left alone ${shown()}`);
+      // 形式名詞: 「印刷した｜もの」 parts what the clause before defines.
+      if (/^(もの|こと)/.test(next) && HIRAGANA.test(last)) found.push(`a formal noun parted ${shown()}`);
+      // A block's last line of one or two characters (「…発注者へ｜提出」) reads as a leftover.
+      if (i === lines.length - 2 && next.trim() !== ">" && [...next].filter((c) => !PUNCTUATION.test(c)).length <= 2 && /\S/.test(next))
+        found.push(`a word stranded on the last line ${shown()}`);
     }
     const text = lines.join("");
     const starts = [];
@@ -130,7 +154,9 @@ test("the checker itself sees each kind of bad break", () => {
     ["送付先は so-", "mu@east.tottori.tottori.jp です"],
     ["電話 0940-", "43-8196"],
     ["（例：四建単第○号_", "株式会社□□建設）"],
+    ["電子証書を印刷した", "ものは提出できません"],
+    ["STEP 4　認証キー等の取得 及び発注者へ", "提出"],
   ]);
-  assert.equal(bad.length, 6, bad.join("\n"));
+  assert.equal(bad.length, 8, bad.join("\n"));
   assert.deepEqual(badBreaks([["ご提出ください。", "お手続きがスムーズです。"], ["メールの件名は", "「【契約保証】○○」"]]), []);
 });

@@ -30,11 +30,6 @@ impl GuaranteeKind {
             Self::Performance => "契約保証",
         }
     }
-
-    /// 中間前払金保証 is the second part of a 前払金保証; headlines name only the main kinds.
-    pub fn is_main(self) -> bool {
-        self != Self::IntermediateAdvance
-    }
 }
 
 impl fmt::Display for GuaranteeKind {
@@ -91,6 +86,19 @@ pub enum Step3Submission {
     None,
     /// A printout of the certificate screen.
     Print,
+}
+
+/// A way of handing over the electronic certificate itself that an orderer's sources refuse
+/// as the submission of a guarantee certificate (「電子証書を、紙もしくはメールにより提出した場合は、
+/// 保証証書の提出として認められません」).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub enum RefusedCopy {
+    /// The certificate printed on paper (「印刷したもの」「紙」「書面」).
+    #[serde(rename = "印刷")]
+    Printed,
+    /// The certificate itself sent by e-mail (「メール」).
+    #[serde(rename = "電子メール")]
+    Email,
 }
 
 /// How the contractor hands over STEP4's 「認証キー等のお知らせ」.

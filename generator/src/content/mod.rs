@@ -18,7 +18,7 @@ pub mod validate;
 pub use code::{prefecture_name, prefecture_number, LocalGovCode, PREFECTURES};
 pub use date::Date;
 pub use glossary::{lint as lint_glossary, GlossaryEntry};
-pub use kinds::{GuaranteeKind, Step3Submission, Step4Submission, SubmissionMethod};
+pub use kinds::{GuaranteeKind, RefusedCopy, Step3Submission, Step4Submission, SubmissionMethod};
 pub use local_governments::{LocalGovernment, LocalGovernments, LIST_PATH as LOCAL_GOVERNMENTS_PATH};
 pub use orderer::{
     Connector, ContractScope, CountedFrom, KindStart, Orderer, OrdererKind, OtherDepartments, OtherDocuments, Paper,

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{prefecture_number, Date, GuaranteeKind, LocalGovCode, Place, Submission};
+use super::{prefecture_number, Date, GuaranteeKind, LocalGovCode, Place, RefusedCopy, Submission};
 
 /// One participating orderer: everything its page says that is not shared text.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
@@ -47,9 +47,12 @@ pub struct Orderer {
     /// Whether paper certificates are still accepted. Absent: the sources do not say.
     #[serde(default)]
     pub paper: Option<Paper>,
-    /// 「電子証書を印刷したものは提出できません」: a printout never stands for the certificate.
+    /// The ways of handing over the electronic certificate itself that the sources refuse
+    /// (「電子証書を印刷したものは提出できません」: 印刷; 「紙もしくはメールにより提出した場合は…
+    /// 認められません」: 印刷 and 電子メール), each as the source names it. Empty: the sources
+    /// refuse none, and the page says nothing of it.
     #[serde(default)]
-    pub printouts_refused: bool,
+    pub certificate_refused: Vec<RefusedCopy>,
     /// The contract terms were revised for 電子保証: use the latest ones.
     #[serde(default)]
     pub latest_contract_terms: bool,
@@ -146,7 +149,7 @@ pub struct Target {
     #[serde(default)]
     pub category: Option<String>,
     /// The day this category is in scope from. Absent: the sources give no date; the page says
-    /// so, and the index lists the orderer as 「開始日は未掲載」, never as started or planned.
+    /// so, and the index lists the orderer as 「開始日の記載なし」, never as started or planned.
     #[serde(default)]
     pub from: Option<Date>,
     /// What `from` is compared with: the contract, the call for bids, the procurement.

@@ -64,7 +64,7 @@ impl PageJob<'_> {
             kinds_canonical => Serde(&summary.kinds_canonical),
             step3 => Serde(&summary.step3),
             step4 => Serde(&summary.step4),
-            printouts_refused => o.printouts_refused,
+            refused => Serde(&o.certificate_refused),
             documents => Serde(&o.submission.documents),
             submission => Serde(&o.submission),
             ..Value::from(Serde(sentences))

@@ -15,9 +15,13 @@ use super::views::{self, DateView, KindRow, KindStartView, PaperView, RuleView, 
 pub struct OrdererSummary<'a> {
     pub o: &'a Orderer,
     pub full_name: String,
-    /// 運用開始日; None when no source gives one: listed as 「開始日は未掲載」, never as
+    /// 運用開始日; None when no source gives one: listed as 「開始日の記載なし」, never as
     /// started or planned.
     pub start: Option<DateView>,
+    /// The departments whose cases the start date is for, where every category that starts
+    /// on it is one department's (北九州市: 技術監理局契約部契約課): the lead names them, lest it
+    /// read as the whole orderer's start. Empty: the start is the orderer's.
+    pub start_departments: Vec<String>,
     pub confirmed: DateView,
     pub groups: Vec<TargetGroup>,
     pub targets: Vec<TargetView>,
@@ -25,10 +29,10 @@ pub struct OrdererSummary<'a> {
     pub step3: StepView,
     pub step4: StepView,
     pub paper: Option<PaperView>,
-    /// 前払金保証 and 契約保証 in display order (中間前払金保証 is part of the first), those
-    /// eligible by the build date (before the start: from the start date).
+    /// Every kind in scope, in display order (中間前払金保証 too: a reader must not take it to
+    /// be left out), those eligible by the build date (before the start: from the start date).
     pub headline_kinds: Vec<GuaranteeKind>,
-    /// Main kinds that a `kind_starts` makes eligible only after that day, with their date.
+    /// Kinds that a `kind_starts` makes eligible only after that day, with their date.
     pub later_kinds: Vec<KindStartView>,
     /// 対象の保証証書: each kind, with its date where it starts after the 運用開始日.
     pub kind_rows: Vec<KindRow>,
@@ -56,12 +60,28 @@ impl<'a> OrdererSummary<'a> {
             .guarantee_kinds
             .iter()
             .copied()
-            .filter(|k| k.is_main())
             .partition(|k| kind_from(*k).is_none_or(|from| from.0 <= reference));
         let (step3, step4) = views::step_views(&rules);
+        let starting: Vec<_> = o
+            .targets
+            .iter()
+            .filter(|t| t.from.is_some() && t.from == start)
+            .collect();
+        let start_departments = if starting.iter().all(|t| !t.departments.is_empty()) {
+            let mut departments: Vec<String> = Vec::new();
+            for department in starting.iter().flat_map(|t| &t.departments) {
+                if !departments.contains(department) {
+                    departments.push(department.clone());
+                }
+            }
+            departments
+        } else {
+            Vec::new()
+        };
         Some(OrdererSummary {
             full_name: o.full_name(),
             start: start_view,
+            start_departments,
             confirmed: DateView::new(o.confirmed, today),
             groups: views::target_groups(o, today),
             targets: views::target_views(o, today),

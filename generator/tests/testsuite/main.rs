@@ -12,6 +12,7 @@ mod open_data;
 mod pages;
 mod patterns;
 mod preview;
+mod reading;
 mod reference;
 mod schema;
 mod services;

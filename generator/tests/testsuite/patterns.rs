@@ -7,33 +7,33 @@ use std::fs;
 use crate::util::{copy_dir, fixtures, main_text, without_break_marks, Scratch, FLYERS};
 
 /// A minimal orderer; `extra` is appended (top-level keys) and `rules` replaces the rules.
-fn orderer(name: &str, targets: &str, rules: &str, extra: &str) -> String {
+pub(crate) fn orderer(name: &str, targets: &str, rules: &str, extra: &str) -> String {
     format!(
         "name: {name}\nkind: 市町村\nprefecture: 福岡県\nsources:\n  - title: テスト用の出典\n    url: https://example.jp/denshi\nconfirmed: 2026-11-01\ntargets:\n{targets}guarantee_kinds: [契約保証, 前払金保証, 中間前払金保証]\nsubmission:\n  documents: [認証キー]\n{rules}{extra}"
     )
 }
 
-const ONE_TARGET: &str = "  - category: 工事\n    from: 2026-04-01\n";
-const EMAIL: &str = "  rules:\n    - methods: [電子メール]\n      to: 契約課\n";
+pub(crate) const ONE_TARGET: &str = "  - category: 工事\n    from: 2026-04-01\n";
+pub(crate) const EMAIL: &str = "  rules:\n    - methods: [電子メール]\n      to: 契約課\n";
 
-struct Built {
-    scratch: Scratch,
+pub(crate) struct Built {
+    pub(crate) scratch: Scratch,
 }
 
 impl Built {
-    fn new(slug: &str, yaml: &str, date: &str) -> Built {
+    pub(crate) fn new(slug: &str, yaml: &str, date: &str) -> Built {
         let scratch = Scratch::of(FLYERS);
         scratch.write(&format!("content/municipalities/{slug}.yaml"), yaml);
         generator::build(&scratch.as_of(date)).unwrap_or_else(|e| panic!("{e}"));
         Built { scratch }
     }
-    fn html(&self, slug: &str) -> String {
+    pub(crate) fn html(&self, slug: &str) -> String {
         without_break_marks(&fs::read_to_string(self.scratch.path(&format!("public/{slug}/index.html"))).unwrap())
     }
-    fn text(&self, slug: &str) -> String {
+    pub(crate) fn text(&self, slug: &str) -> String {
         main_text(&self.html(slug))
     }
-    fn record(&self, slug: &str) -> serde_json::Value {
+    pub(crate) fn record(&self, slug: &str) -> serde_json::Value {
         let all: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(self.scratch.path("public/municipalities.json")).unwrap())
                 .unwrap();
@@ -50,11 +50,11 @@ impl Built {
     }
 }
 
-fn has(text: &str, expected: &str) {
+pub(crate) fn has(text: &str, expected: &str) {
     assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
 }
 
-fn lacks(text: &str, unexpected: &str) {
+pub(crate) fn lacks(text: &str, unexpected: &str) {
     assert!(!text.contains(unexpected), "unexpected {unexpected:?} in:\n{text}");
 }
 
@@ -64,7 +64,7 @@ fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
         "粕屋町",
         ONE_TARGET,
         EMAIL,
-        "paper:\n  accepted: true\n  until: 2027-03-31\nprintouts_refused: true\n",
+        "paper:\n  accepted: true\n  until: 2027-03-31\ncertificate_refused: [印刷]\n",
     );
     let before = Built::new("paper-town", &yaml, "2026-11-23");
     let text = before.text("paper-town");
@@ -78,7 +78,10 @@ fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
     );
     lacks(&before.feed(), "受付が終了しました");
     assert_eq!(before.record("paper-town")["paper"]["until"], "2027-03-31");
-    assert_eq!(before.record("paper-town")["printouts_refused"], true);
+    assert_eq!(
+        before.record("paper-town")["certificate_refused"],
+        serde_json::json!(["印刷"])
+    );
 
     let after = Built::new("paper-town", &yaml, "2027-04-01");
     has(
@@ -255,9 +258,11 @@ fn the_tense_follows_the_build_date() {
     let text = before.text("tense");
     has(
         &text,
-        "令和8年(2026年)4月1日から、「契約保証」と「前払金保証」の保証証書は、電子証書でのご提供が可能となります。",
+        "令和8年(2026年)4月1日から、「契約保証」、「前払金保証」と「中間前払金保証」の保証証書は、電子証書でのご提供が可能となります。",
     );
     has(&text, "運用開始予定");
+    // A start for the whole town: the lead names no department.
+    has(&text, "令和8年(2026年)4月1日より福岡県志免町で運用開始予定");
     lacks(&text, "可能となりました");
     lacks(&before.feed(), "志免町");
     assert_eq!(before.record("tense")["started"], false);
@@ -265,7 +270,7 @@ fn the_tense_follows_the_build_date() {
     let text = after.text("tense");
     has(
         &text,
-        "「契約保証」と「前払金保証」の保証証書は、電子証書でのご提供が可能となりました。",
+        "「契約保証」、「前払金保証」と「中間前払金保証」の保証証書は、電子証書でのご提供が可能となりました。",
     );
     has(
         &after.feed(),
@@ -371,9 +376,10 @@ fn the_guarantors_a_source_names_are_said_as_worded() {
             "西日本建設業保証株式会社等の保証が対象です。",
         ),
         ("[保証事業会社]", "保証事業会社の保証が対象です。"),
+        // A list without this site's issuer is quoted, never said to include it.
         (
             "[東日本建設業保証株式会社など]",
-            "東日本建設業保証株式会社などの保証が対象です。",
+            "岡垣町のお知らせは、対象となる保証事業会社を「東日本建設業保証株式会社など」としています。西日本建設業保証株式会社の保証が対象かどうかは、岡垣町にご確認ください。",
         ),
     ];
     for (list, sentence) in lists {
@@ -381,6 +387,7 @@ fn the_guarantors_a_source_names_are_said_as_worded() {
         for date in ["2026-03-01", "2026-11-23"] {
             let built = Built::new("guarantors", &yaml, date);
             has(&built.text("guarantors"), sentence);
+            lacks(&built.text("guarantors"), "などの保証が対象です");
             assert!(built.record("guarantors")["guarantors"].is_array());
         }
     }
@@ -452,14 +459,23 @@ fn per_department_starts_notes_beside_dates_and_kinds_that_start_later() {
     );
     // Attention promises only what is eligible by then, and says when the rest follows (the
     // first category that has it: 港湾空港局's, from its own start).
-    has(&text, "「前払金保証」の保証証書は、電子証書でのご提供が可能となりました。「契約保証」は令和6年(2024年)4月1日から対象となります。");
+    has(&text, "「前払金保証」と「中間前払金保証」の保証証書は、電子証書でのご提供が可能となりました。「契約保証」は令和6年(2024年)4月1日から対象となります。");
+    // The start date is one department's: the lead says whose, not the whole town's.
+    has(
+        &text,
+        "令和6年(2024年)2月1日より福岡県苅田町（技術監理局契約部契約課が発注する案件）で運用開始",
+    );
+    has(
+        &before.html("per-dept"),
+        "content=\"福岡県苅田町の電子保証（電子証書）のご案内。技術監理局契約部契約課が発注する案件は、令和6年(2024年)2月1日から運用しています。",
+    );
     has(&text, "契約保証（令和6年(2024年)4月1日から）");
     has(&text, "※契約保証予約は対象外です。");
     let after = Built::new("per-dept", &yaml, "2024-10-01");
     let text = after.text("per-dept");
     has(
         &text,
-        "「契約保証」と「前払金保証」の保証証書は、電子証書でのご提供が可能となりました。",
+        "「契約保証」、「前払金保証」と「中間前払金保証」の保証証書は、電子証書でのご提供が可能となりました。",
     );
     lacks(&text, "から対象となります。");
     assert_eq!(
@@ -537,7 +553,7 @@ fn a_destination_per_procurement_method() {
 
 /// What an orderer's page leaves out — the work category, the start date, the documents — is
 /// said to be left out, with a link to that page, at two build dates; open data gives `null`
-/// (or an empty list), the index lists an undated orderer as 「開始日は未掲載」 (never as started
+/// (or an empty list), the index lists an undated orderer as 「開始日の記載なし」 (never as started
 /// or planned), and the feed announces no start it was not given. Fixture: `sites/not-stated/`.
 #[test]
 fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
@@ -574,10 +590,10 @@ fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
 
         let undated_html = without_break_marks(&read("no-start-date/index.html"));
         let undated = main_text(&undated_html);
-        has(&undated, "福岡県遠賀郡岡垣町の電子保証開始日は未掲載");
+        has(&undated, "福岡県遠賀郡岡垣町の電子保証開始日の記載なし");
         has(
             &undated,
-            "岡垣町は、「前払金保証」と「契約保証」の保証証書について、電子証書での受付を案内しています。受付の開始日は、岡垣町のお知らせに記載がありません。",
+            "岡垣町は、「前払金保証」、「中間前払金保証」と「契約保証」の保証証書について、電子証書での受付を案内しています。受付の開始日は、岡垣町のお知らせに記載がありません。",
         );
         has(
             &undated,
@@ -597,8 +613,8 @@ fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
         assert!(undated_record["targets"][0]["from"].is_null(), "{undated_record}");
 
         let prefecture = main_text(&without_break_marks(&read("fukuoka/index.html")));
-        has(&prefecture, "遠賀郡岡垣町開始日は未掲載対象：工事");
-        has(&prefecture, "開始日は未掲載 1団体");
+        has(&prefecture, "遠賀郡岡垣町開始日の記載なし対象：工事");
+        has(&prefecture, "開始日の記載なし 1団体");
         let feed = read("feed.xml");
         lacks(&feed, "岡垣町");
         has(&read("sitemap.xml"), "no-start-date/");

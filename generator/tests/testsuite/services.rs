@@ -226,7 +226,9 @@ fn every_page_gives_the_company_contact_and_the_orderers_page_its_own() {
     generator::build(&s.options("2026-11-23")).unwrap();
     for page in ["index.html", "404.html", "accessibility/index.html"] {
         assert!(
-            built(&s, page).contains("お問い合わせ：西日本建設業保証株式会社　<a href=\"https://www.wjcs.net/\">"),
+            built(&s, page).contains(
+                "お問い合わせ：西日本建設業保証株式会社　<a class=\"url-shown\" href=\"https://www.wjcs.net/\">"
+            ),
             "{page}"
         );
     }
@@ -234,7 +236,7 @@ fn every_page_gives_the_company_contact_and_the_orderers_page_its_own() {
     let ashiya = built(&s, "ashiya-machi/index.html");
     assert_eq!(
         ashiya
-            .matches("西日本建設業保証株式会社　<a href=\"https://www.wjcs.net/\">")
+            .matches("西日本建設業保証株式会社　<a class=\"url-shown\" href=\"https://www.wjcs.net/\">")
             .count(),
         1
     );

@@ -1,7 +1,7 @@
 //! One orderer's submission rules (STEP3 and STEP4): one rule per kind and procurement, a rule
 //! names only the orderer's kinds, 電子申請 names its form.
 
-use super::super::{Orderer, Step3Submission, Step4Submission, SubmissionMethod, SubmissionRule};
+use super::super::{Orderer, RefusedCopy, Step3Submission, Step4Submission, SubmissionMethod, SubmissionRule};
 
 /// Two of `rules` apply to one procurement: no `procurements` means every procurement.
 fn overlapping(rules: &[&SubmissionRule]) -> bool {
@@ -114,13 +114,14 @@ pub(super) fn validate_submission(o: &Orderer, report: &mut impl FnMut(&str, Str
                 );
             }
         }
-        if o.printouts_refused
+        if o.certificate_refused.contains(&RefusedCopy::Printed)
             && (rule.step3 == Some(Step3Submission::Print) || rule.step4 == Some(Step4Submission::Print))
         {
             report(
                 &field,
-                "印刷したものを受け付けない（printouts_refused）のに、印刷して提出するルールがあります".into(),
-                "step3・step4 か printouts_refused のどちらかを直してください",
+                "印刷したものを受け付けない（certificate_refused: [印刷]）のに、印刷して提出するルールがあります"
+                    .into(),
+                "step3・step4 か certificate_refused のどちらかを直してください",
             );
         }
     }

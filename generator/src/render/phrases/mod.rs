@@ -16,8 +16,8 @@ mod rules;
 mod tests;
 
 use rules::{
-    breakable, glue_particles, is_japanese, join_underscored, may_break_at, quoted_len, tag_name, wareki_date_len,
-    wrap_latin_runs, Whole,
+    breakable, ends_with_closer, glue_particles, is_japanese, is_particle, join_underscored, keep_last_word,
+    may_break_at, quoted_len, tag_name, wareki_date_len, wrap_latin_runs, Whole,
 };
 
 /// Elements whose text is not prose, or where `<wbr>` is not allowed.
@@ -31,6 +31,25 @@ const PLACEHOLDER: &str = "某";
 const LONGEST_WHOLE_RUN: usize = 36;
 /// A term up to this many characters is wrapped whole with the particle after it.
 const SHORT_TERM: usize = 10;
+/// A block's last phrase this short (characters, punctuation not counted) stays with the one
+/// before it: one or two characters alone on a last line read as a leftover.
+const SHORT_TAIL: usize = 2;
+/// Closing tags of the blocks whose text may end in a short last phrase.
+const BLOCK_ENDS: &[&str] = &[
+    "</h1>",
+    "</h2>",
+    "</h3>",
+    "</h4>",
+    "</h5>",
+    "</h6>",
+    "</p>",
+    "</li>",
+    "</dt>",
+    "</dd>",
+    "</figcaption>",
+    "</th>",
+    "</td>",
+];
 /// Clauses remembered across pages, so that memory stays bounded on large sites.
 const CACHED_CLAUSES: usize = 8192;
 /// Whole texts remembered: the first ones met, which on a large site are the shared ones.
@@ -109,7 +128,18 @@ impl LineBreaker {
                     // phrases to cut, but it must not break at its hyphens or dots either.
                     wrap_latin_runs(text, &mut out);
                 } else {
-                    self.cut_into(text, &mut out);
+                    // 「…のページ（各発注機関の提出先）</a>でご確認ください」: the particle cannot be
+                    // glued to a link's text across its tag; a word joiner holds it to the bracket.
+                    if text.starts_with(is_particle) && ends_with_closer(&out) {
+                        out.push('\u{2060}');
+                    }
+                    if BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close)) {
+                        let mut cut = String::new();
+                        self.cut_into(text, &mut cut);
+                        out.push_str(&keep_last_word(&cut).unwrap_or(cut));
+                    } else {
+                        self.cut_into(text, &mut out);
+                    }
                 }
                 rest = &rest[end..];
             }

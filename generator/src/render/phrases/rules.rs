@@ -1,7 +1,7 @@
 //! The rules of where a line may not break, on plain text: particles glued to the word before,
 //! underscored runs, Latin runs, 和暦 dates and short quoted terms kept whole.
 
-use super::{LONGEST_QUOTED_TERM, LONGEST_WHOLE_RUN, SHORT_TERM};
+use super::{LONGEST_QUOTED_TERM, LONGEST_WHOLE_RUN, SHORT_TAIL, SHORT_TERM};
 
 /// Whether BudouX's phrase end at `at` may stay a break: never between ご/お and the word they
 /// honour (「ご｜提出」「お｜手続き」), never just before a particle that follows a word written
@@ -16,8 +16,72 @@ pub(super) fn may_break_at(text: &str, at: usize) -> bool {
     if matches!(before, 'ご' | 'お' | '御') && !is_punctuation(after) {
         return false;
     }
+    // 形式名詞: 「印刷した｜もの」「お申込みになる｜こと」 part what the clause before defines.
+    if is_hiragana(before) && ["もの", "こと"].iter().any(|noun| text[at..].starts_with(noun)) {
+        return false;
+    }
     let verb = ["です", "でき"].iter().any(|v| text[at..].starts_with(v));
     !(is_particle(after) && !verb && !is_hiragana(before))
+}
+
+/// The text a block ends with, cut: where its last line could hold one or two characters alone
+/// (「…発注者へ｜提出」 in a heading, 「…国東市の｜「工事」」 in a list), the last phrase keeps
+/// them — its last break is removed, or, where the browser would break inside it anyway (before
+/// an opening bracket, after a space), the phrase is wrapped whole.
+pub(super) fn keep_last_word(cut: &str) -> Option<String> {
+    let last = cut.rfind("<wbr>");
+    let start = last.map_or(0, |at| at + "<wbr>".len());
+    let region = &cut[start..];
+    let letters = |from: usize| visible(&region[from..]).filter(|&(_, c)| !is_punctuation(c)).count();
+    let short = |from: usize| (1..=SHORT_TAIL).contains(&letters(from));
+    // Where a browser may still break inside the phrase: before 「『（( or after a space.
+    let inner = visible(region)
+        .filter(|&(at, c)| {
+            at > 0 && (matches!(c, '「' | '『' | '（' | '(') || region[..at].ends_with(char::is_whitespace))
+        })
+        .map(|(at, _)| at)
+        .last();
+    match inner {
+        Some(at) if short(at) && visible(region).count() <= LONGEST_QUOTED_TERM => {
+            // Cut text holds only the breaker's marks: the spans inside go, none is nested.
+            let whole = region.replace("<span class=\"nw\">", "").replace("</span>", "");
+            Some(format!("{}<span class=\"nw\">{whole}</span>", &cut[..start]))
+        }
+        // The phrase before may end where a browser breaks anyway (「国東市の｜「工事」」): joined,
+        // it is looked at again.
+        None if last.is_some() && short(0) => {
+            let joined = format!("{}{region}", &cut[..start - "<wbr>".len()]);
+            Some(keep_last_word(&joined).unwrap_or(joined))
+        }
+        _ => None,
+    }
+}
+
+/// Whether the page so far ends, after its closing tags, with a closing bracket (a link's text
+/// 「…（各発注機関の提出先）」), after which a browser breaks even under `keep-all`.
+pub(super) fn ends_with_closer(out: &str) -> bool {
+    let mut rest = out;
+    while rest.ends_with('>') {
+        match rest.rfind('<') {
+            Some(open) if rest[open..].starts_with("</") => rest = &rest[..open],
+            _ => return false,
+        }
+    }
+    rest.ends_with(['」', '』', '）', ')', '】'])
+}
+
+/// The characters of cut text outside its tags, with their byte offsets.
+fn visible(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut in_tag = false;
+    text.char_indices().filter(move |&(_, c)| {
+        let inside = in_tag || c == '<';
+        in_tag = match c {
+            '<' => true,
+            '>' => false,
+            _ => in_tag,
+        };
+        !inside && c != '>'
+    })
 }
 
 /// A particle right after a closing bracket (「「発注者」｜へ」「保証料領収証」｜を」「(PDF)｜を」)

@@ -113,3 +113,30 @@ fn wareki_dates_are_recognised_in_their_forms() {
     assert_eq!(wareki_date_len("平成元年です"), Some("平成元年".len()));
     assert_eq!(wareki_date_len("令和の時代"), None);
 }
+
+#[test]
+fn a_formal_noun_stays_with_its_clause_and_a_block_keeps_its_last_word() {
+    let printed = lines_may_break_at("<p>電子証書を印刷したものは、提出できません。</p>");
+    assert!(printed.iter().any(|p| p.contains("印刷したものは")), "{printed:?}");
+    let heading = lines_may_break_at("<h3>STEP 4　認証キー等の取得 及び発注者へ提出</h3>");
+    assert!(heading.iter().any(|p| p.ends_with("発注者へ提出</h3>")), "{heading:?}");
+    let listed = breaker().apply("<li>令和6年(2024年)10月1日以降、国東市の「工事」</li>");
+    assert!(
+        listed.contains("<wbr><span class=\"nw\">国東市の「工事」</span></li>"),
+        "{listed}"
+    );
+    // Only a block's end: the same words inside a sentence keep their break.
+    let inline = lines_may_break_at("<p>発注者へ提出<a href=\"#q\">Q&amp;A</a></p>");
+    assert!(inline.iter().any(|p| p.ends_with("発注者へ")), "{inline:?}");
+}
+
+#[test]
+fn a_particle_after_a_link_ending_in_a_bracket_is_held_to_it() {
+    let html = breaker().apply(
+        "<p>提出先は、<a href=\"https://example.jp/\">北海道のページ（各発注機関の提出先）</a>でご確認ください。</p>",
+    );
+    assert!(html.contains("</a>\u{2060}で"), "{html}");
+    let plain =
+        breaker().apply("<p>詳しくは、<a href=\"https://example.jp/\">北海道のお知らせ</a>をご確認ください。</p>");
+    assert!(!plain.contains('\u{2060}'), "only after a bracket: {plain}");
+}
