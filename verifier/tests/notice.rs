@@ -35,6 +35,27 @@ fn artefacts() -> PathBuf {
     dir
 }
 
+/// The notice's first page as a picture kept beside the test artefacts (`<name>.png`), and what
+/// its QR code decodes to.
+fn scanned_link(pdf: &Path, name: &str) -> String {
+    let png_stem = artefacts().join(name);
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            png_stem.to_str().unwrap(),
+        ],
+    );
+    let png = png_stem.with_extension("png");
+    run("zbarimg", &["--raw", "-q", png.to_str().unwrap()])
+        .trim()
+        .to_string()
+}
+
 #[tokio::test]
 async fn import_writes_one_owner_only_notice_per_certificate_whose_qr_prefills_the_stored_key() {
     let scratch = tempfile::tempdir().unwrap();
@@ -73,22 +94,7 @@ async fn import_writes_one_owner_only_notice_per_certificate_whose_qr_prefills_t
     );
     assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
 
-    let png_stem = artefacts().join("notice-W2026-050201");
-    run(
-        "pdftoppm",
-        &[
-            "-r",
-            "150",
-            "-png",
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            png_stem.to_str().unwrap(),
-        ],
-    );
-    let png = png_stem.with_extension("png");
-    let link = run("zbarimg", &["--raw", "-q", png.to_str().unwrap()])
-        .trim()
-        .to_string();
+    let link = scanned_link(&pdf, "notice-W2026-050201");
     let key_text = link
         .strip_prefix(&format!("{VERIFY_URL}#number=W2026%2D050201&key="))
         .unwrap_or_else(|| panic!("the QR is the pre-filling link: {link}"));
@@ -188,24 +194,7 @@ async fn reissue_writes_a_notice_of_the_new_key_and_the_old_key_is_dead() {
     assert!(stdout.contains(&format!("{number}\t{}", pdf.display())), "{stdout}");
     assert_eq!(std::fs::metadata(pdf).unwrap().permissions().mode() & 0o777, 0o600);
 
-    let png_stem = artefacts().join("notice-W2026-040123-reissued");
-    run(
-        "pdftoppm",
-        &[
-            "-r",
-            "150",
-            "-png",
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            png_stem.to_str().unwrap(),
-        ],
-    );
-    let link = run(
-        "zbarimg",
-        &["--raw", "-q", png_stem.with_extension("png").to_str().unwrap()],
-    )
-    .trim()
-    .to_string();
+    let link = scanned_link(pdf, "notice-W2026-040123-reissued");
     let key_text = link
         .strip_prefix(&format!("{VERIFY_URL}#number=W2026%2D040123&key="))
         .unwrap_or_else(|| panic!("the QR is the pre-filling link: {link}"));
