@@ -7,6 +7,7 @@
 //! where files go is a [`Sink`].
 
 mod cache;
+mod drawings;
 mod feed;
 mod index;
 mod json_ld;
@@ -141,6 +142,7 @@ pub fn render_part(
     };
 
     let breaker = line_breaker(content);
+    let drawings = drawings::Drawings::new(templates, site)?;
     let markdown = sections::MarkdownMemo::new();
     let keys = if out.caches() {
         PageKeys::new(content, templates, today, &breaker)
@@ -154,6 +156,7 @@ pub fn render_part(
         markdown: &markdown,
         globals: &globals,
         breaker: &breaker,
+        drawings: &drawings,
         keys: &keys,
     };
     // A summary lives only while its page renders: a large site is not held twice.

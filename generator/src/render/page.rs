@@ -9,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::Content;
 
 use super::cache::{Output, PageKeys};
+use super::drawings::Drawings;
 use super::json_ld::faq_json_ld;
 use super::phrases::LineBreaker;
 use super::sections;
@@ -24,6 +25,7 @@ pub struct PageJob<'a> {
     pub markdown: &'a sections::MarkdownMemo,
     pub globals: &'a Value,
     pub breaker: &'a LineBreaker,
+    pub drawings: &'a Drawings<'a>,
     pub keys: &'a PageKeys,
 }
 
@@ -90,6 +92,10 @@ impl PageJob<'_> {
                 .map(|qa| sections::question_view(self.markdown, &qa.question, &qa.answer)),
         );
 
+        let diagram = self
+            .drawings
+            .diagram(&o.name, !o.submission.documents.is_empty(), &summary.step3)
+            .map_err(|e| vec![e])?;
         let page_url = format!("{}{}/", content.site.base_url, o.slug);
         // `o` is the summary's own: converted once.
         let summary_value = Value::from(Serde(summary));
@@ -104,6 +110,8 @@ impl PageJob<'_> {
                 questions => Serde(&questions),
                 page_url => &page_url,
                 faq_jsonld => faq_json_ld(&questions, &page_url),
+                diagram => Serde(&diagram),
+                screens => Serde(&self.drawings.screens),
             }
         };
         self.templates

@@ -155,6 +155,14 @@ impl Templates {
             .map_err(|e| template_error(&self.dir, &e))
     }
 
+    /// A few lines of template source rendered as part of an HTML page (escaped as a page's
+    /// text is): for calling a partial's macro once and pasting its output into many pages.
+    pub fn render_html_snippet(&self, source: &str, context: Value) -> Result<String, Diagnostic> {
+        self.env
+            .render_named_str("snippet.html", source, context)
+            .map_err(|e| template_error(&self.dir, &e))
+    }
+
     /// Calls macros of one template, each with its arguments, and returns their output in order.
     pub fn call_macros(&self, template: &str, calls: &[(&str, Vec<Value>)]) -> Result<Vec<String>, Diagnostic> {
         let error = |e: minijinja::Error| template_error(&self.dir, &e);
@@ -188,7 +196,7 @@ pub fn section_environment(sections: &[&Section]) -> Result<Environment<'static>
     errors.into_result(env)
 }
 
-fn escape_markup(text: &str) -> String {
+pub(super) fn escape_markup(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
