@@ -61,7 +61,18 @@ export async function open(browser, path, viewport = { width: 1280, height: 900 
   const origin = new URL(address).origin;
   page.on("console", (msg) => { if (msg.type() === "error") problems.push(`console: ${msg.text()}`); });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("requestfailed", (req) => problems.push(`failed: ${req.url()} ${req.failure()?.errorText}`));
+  // net::ERR_ABORTED is the browser cancelling a request itself when the test navigates on (the
+  // favicon, fetched after "load", is the usual one); a request the server fails is reported.
+  page.on("requestfailed", (req) => {
+    const reason = req.failure()?.errorText;
+    if (reason !== "net::ERR_ABORTED") problems.push(`failed: ${req.url()} ${reason}`);
+  });
+  page.on("response", (res) => {
+    // A sub-resource the page needs and the server does not have (answers to the verify API's
+    // fetches, refusals included, are the tests' own business).
+    const needed = ["stylesheet", "script", "image", "font"].includes(res.request().resourceType());
+    if (needed && res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
   page.on("request", (req) => {
     const url = req.url();
     if (!url.startsWith(origin) && !url.startsWith("data:")) problems.push(`other origin: ${url}`);
