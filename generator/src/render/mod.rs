@@ -143,7 +143,7 @@ pub fn render_part(
 
     let breaker = line_breaker(content);
     let drawings = drawings::Drawings::new(templates, site)?;
-    let markdown = sections::MarkdownMemo::new();
+    let markdown = sections::MarkdownMemo::new(&breaker);
     let keys = if out.caches() {
         PageKeys::new(content, templates, today, &breaker)
     } else {

@@ -22,7 +22,7 @@ pub struct PageJob<'a> {
     pub content: &'a Content,
     pub templates: &'a Templates,
     pub section_env: &'a minijinja::Environment<'static>,
-    pub markdown: &'a sections::MarkdownMemo,
+    pub markdown: &'a sections::MarkdownMemo<'a>,
     pub globals: &'a Value,
     pub breaker: &'a LineBreaker,
     pub drawings: &'a Drawings<'a>,

@@ -10,28 +10,33 @@ use crate::load::Content;
 use crate::markdown;
 
 use super::memo::Memo;
+use super::phrases::LineBreaker;
 use super::templates::template_error;
 
 /// Distinct texts of shared Markdown remembered: with placeholders filled, most sections and
 /// answers read the same on every orderer's page and are converted once.
 const REMEMBERED_TEXTS: usize = 512;
 
-/// Markdown converted once per distinct text, to HTML and to plain text (for JSON-LD).
-pub struct MarkdownMemo {
+/// Markdown converted once per distinct text: to HTML cut for line breaking (pasted into pages
+/// as it is), and to plain text (for JSON-LD).
+pub struct MarkdownMemo<'a> {
+    breaker: &'a LineBreaker,
     html: Memo<String>,
     plain: Memo<String>,
 }
 
-impl MarkdownMemo {
-    pub fn new() -> MarkdownMemo {
+impl<'a> MarkdownMemo<'a> {
+    pub fn new(breaker: &'a LineBreaker) -> MarkdownMemo<'a> {
         MarkdownMemo {
+            breaker,
             html: Memo::new(REMEMBERED_TEXTS),
             plain: Memo::new(REMEMBERED_TEXTS),
         }
     }
 
     fn html(&self, text: &str) -> String {
-        self.html.with(text, || markdown::to_html(text), String::clone)
+        self.html
+            .with(text, || self.breaker.pre_break(&markdown::to_html(text)), String::clone)
     }
 
     fn plain(&self, text: &str) -> String {
@@ -49,7 +54,7 @@ pub struct QuestionView {
 /// Every section but `qa` as HTML, by name.
 pub fn render_sections(
     env: &Environment<'static>,
-    memo: &MarkdownMemo,
+    memo: &MarkdownMemo<'_>,
     content: &Content,
     placeholders: &Value,
 ) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
@@ -76,7 +81,7 @@ pub fn render_sections(
 /// `qa.md`: each `## ` heading is a question, the text up to the next one its answer.
 pub fn render_questions(
     env: &Environment<'static>,
-    memo: &MarkdownMemo,
+    memo: &MarkdownMemo<'_>,
     content: &Content,
     placeholders: &Value,
 ) -> Result<Vec<QuestionView>, Diagnostic> {
@@ -102,7 +107,7 @@ pub fn render_questions(
         .collect())
 }
 
-pub fn question_view(memo: &MarkdownMemo, question: &str, answer_markdown: &str) -> QuestionView {
+pub fn question_view(memo: &MarkdownMemo<'_>, question: &str, answer_markdown: &str) -> QuestionView {
     QuestionView {
         question: question.to_string(),
         answer_html: memo.html(answer_markdown),

@@ -50,6 +50,10 @@ const BLOCK_ENDS: &[&str] = &[
     "</th>",
     "</td>",
 ];
+/// What [`LineBreaker::pre_break`] wraps a fragment already cut in: [`LineBreaker::apply`] copies
+/// what is between them as it is, and drops them (private-use characters: no text holds them).
+const PRE_BROKEN_START: char = '\u{E001}';
+const PRE_BROKEN_END: char = '\u{E002}';
 /// Clauses remembered across pages, so that memory stays bounded on large sites.
 const CACHED_CLAUSES: usize = 8192;
 /// Whole texts remembered: the first ones met, which on a large site are the shared ones.
@@ -94,13 +98,34 @@ impl LineBreaker {
         xxhash_rust::xxh3::xxh3_128(self.keep_whole.join("\n").as_bytes())
     }
 
+    /// A fragment of a page — shared text converted from Markdown, the same on many pages —
+    /// cut once: the page it is pasted into is cut by [`LineBreaker::apply`], which leaves the
+    /// fragment as it is. A fragment is whole elements (`<p>…</p>`), so that it is cut as it
+    /// would be in its page.
+    pub fn pre_break(&self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len() + html.len() / 4);
+        out.push(PRE_BROKEN_START);
+        out.push_str(&self.apply(html));
+        out.push(PRE_BROKEN_END);
+        out
+    }
+
     /// The page with `<wbr>` between the phrases of every text in its body.
     pub fn apply(&self, html: &str) -> String {
         let mut out = String::with_capacity(html.len() + html.len() / 8);
         let mut skipping: Option<&str> = None;
         let mut rest = html;
         while !rest.is_empty() {
-            if let Some(after) = rest.strip_prefix("<!--") {
+            if let Some(after) = rest.strip_prefix(PRE_BROKEN_START) {
+                let end = after.find(PRE_BROKEN_END).unwrap_or(after.len());
+                out.push_str(&after[..end]);
+                rest = after.get(end + PRE_BROKEN_END.len_utf8()..).unwrap_or("");
+            } else if let Some(open) = skipping.filter(|_| !rest.starts_with("</")) {
+                // Inside a script, a style or a drawing nothing is cut: on to its closing tag.
+                let end = closing_tag(rest, open).unwrap_or(rest.len());
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
+            } else if let Some(after) = rest.strip_prefix("<!--") {
                 let end = after.find("-->").map(|i| i + 3).unwrap_or(after.len());
                 out.push_str(&rest[..4 + end]);
                 rest = &after[end..];
@@ -119,7 +144,7 @@ impl LineBreaker {
                 }
                 rest = &rest[end..];
             } else {
-                let end = rest.find('<').unwrap_or(rest.len());
+                let end = rest.find(['<', PRE_BROKEN_START]).unwrap_or(rest.len());
                 let text = &rest[..end];
                 if skipping.is_some() {
                     out.push_str(text);
@@ -281,4 +306,21 @@ impl LineBreaker {
         join_underscored(text, &mut ranges);
         ranges
     }
+}
+
+/// Where the first closing tag of element `name` starts in `html` (`</svg`, any case).
+fn closing_tag(html: &str, name: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(at) = bytes[from..].iter().position(|&b| b == b'<').map(|i| from + i) {
+        let tag = &bytes[at + 1..];
+        if tag.first() == Some(&b'/')
+            && tag.len() > name.len()
+            && tag[1..=name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }

@@ -140,3 +140,24 @@ fn a_particle_after_a_link_ending_in_a_bracket_is_held_to_it() {
         breaker().apply("<p>詳しくは、<a href=\"https://example.jp/\">北海道のお知らせ</a>をご確認ください。</p>");
     assert!(!plain.contains('\u{2060}'), "only after a bracket: {plain}");
 }
+
+#[test]
+fn a_fragment_cut_once_reads_in_its_page_as_if_the_page_had_been_cut_whole() {
+    let fragment = "<p>「発注者」へご提出ください。大分県佐伯市の<a href=\"/x/\">ページ（提出先）</a>をご確認ください。</p>\n<ul>\n<li>保証証書</li>\n</ul>\n";
+    let page = |inner: &str| {
+        format!(
+            "<head><title>佐伯市</title><style>p{{}}</style></head><body><dl><dt>Q 提出は？</dt><dd><span class=\"a\">A</span>{inner}</dd></dl>\
+             <svg><text>電子証書を閲覧</text></svg><p>お知らせを印刷したものは提出できます。</p></body>"
+        )
+    };
+    let breaker = breaker();
+    let whole = breaker.apply(&page(fragment));
+    let pasted = breaker.apply(&page(&breaker.pre_break(fragment)));
+    assert_eq!(pasted, whole);
+    assert!(
+        whole.contains("<svg><text>電子証書を閲覧</text></svg>"),
+        "a drawing is never cut: {whole}"
+    );
+    assert!(whole.contains("<wbr>"), "{whole}");
+    assert!(!pasted.contains(['\u{E001}', '\u{E002}']));
+}
