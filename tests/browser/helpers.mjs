@@ -82,6 +82,26 @@ export async function open(browser, path, viewport = { width: 1280, height: 900 
 }
 
 /**
+ * Visits each of `paths` in turn in one tab (`page.goto` from page to page), calling
+ * `visit(page, path)` on each once it has loaded: for the checks run on every page, where a new
+ * browser context per page cost more than the checks themselves. `media` ("print") is emulated
+ * throughout.
+ */
+export async function visitEach(browser, paths, viewport, visit, { media } = {}) {
+  const context = await browser.newContext({ viewport, locale: "ja-JP" });
+  try {
+    const page = await context.newPage();
+    if (media) await page.emulateMedia({ media });
+    for (const path of paths) {
+      await page.goto(/^https?:/.test(path) ? path : BASE_URL + path, { waitUntil: "load" });
+      await visit(page, path);
+    }
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * What poppler reads from a printed PDF (`pdftotext -bbox`): per page, its height and every
  * word with its box in points. A word's box is as tall as its font size for the CID fonts
  * Chromium embeds; synthetic-bold glyphs (Type 3) get taller boxes, so sizes read from boxes

@@ -5,7 +5,7 @@
 // and こと stay with their clause; no block ends in a line of one or two characters.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, open, sitePaths } from "./helpers.mjs";
+import { launch, visitEach, sitePaths } from "./helpers.mjs";
 
 /** The printable width of an A4 page with the flyer's margins, in CSS px, for print layout. */
 const A4_PRINT_WIDTH = 712;
@@ -130,17 +130,11 @@ for (const [label, viewport, media] of [
   test(`lines break between phrases only, on every page (${label})`, async () => {
     const problems = [];
     let lines = 0;
-    for (const path of sitePaths()) {
-      const { context, page } = await open(browser, path, viewport);
-      try {
-        await page.emulateMedia({ media });
-        const blocks = await laidOutLines(page);
-        lines += blocks.reduce((n, b) => n + b.length, 0);
-        problems.push(...badBreaks(blocks).map((p) => `${path} ${p}`));
-      } finally {
-        await context.close();
-      }
-    }
+    await visitEach(browser, sitePaths(), viewport, async (page, path) => {
+      const blocks = await laidOutLines(page);
+      lines += blocks.reduce((n, b) => n + b.length, 0);
+      problems.push(...badBreaks(blocks).map((p) => `${path} ${p}`));
+    }, { media });
     assert.ok(lines > 1000, `enough lines were laid out and read (${lines})`);
     assert.deepEqual(problems, [], `bad line breaks at ${label}`);
   });

@@ -4,7 +4,7 @@
 // drawings are there, labelled as illustrations, their labels at least 12 CSS px on a phone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, open, sitePaths, municipalityPaths, VERIFY_URL } from "./helpers.mjs";
+import { launch, open, visitEach, sitePaths, municipalityPaths, VERIFY_URL } from "./helpers.mjs";
 
 const DEMO = { number: "W2026-040123", key: "C8FK-2XCP-MQTW-H6TQ-SQ9G-63KK" };
 
@@ -29,18 +29,13 @@ test("a prefecture's orderer lines line up at 1280 px (names at one x, their fac
 
 for (const width of [375, 1280]) {
   test(`the header starts where the text column starts (${width} px)`, async () => {
-    for (const path of sitePaths()) {
-      const { context, page } = await open(browser, path, { width, height: 800 });
-      try {
-        const [header, text] = await page.evaluate(() => [
-          document.querySelector(".site-name a").getBoundingClientRect().left,
-          document.querySelector("main h1").getBoundingClientRect().left,
-        ]);
-        assert.ok(Math.abs(header - text) <= 1, `${path}: header at ${header}px, text at ${text}px`);
-      } finally {
-        await context.close();
-      }
-    }
+    await visitEach(browser, sitePaths(), { width, height: 800 }, async (page, path) => {
+      const [header, text] = await page.evaluate(() => [
+        document.querySelector(".site-name a").getBoundingClientRect().left,
+        document.querySelector("main h1").getBoundingClientRect().left,
+      ]);
+      assert.ok(Math.abs(header - text) <= 1, `${path}: header at ${header}px, text at ${text}px`);
+    });
   });
 }
 
@@ -64,28 +59,23 @@ test("the verified certificate fits a 375 px screen", async () => {
 });
 
 test("the STEPs carry three screen drawings, labelled as illustrations, legible on a phone", async () => {
-  for (const path of municipalityPaths()) {
-    const { context, page } = await open(browser, path, { width: 375, height: 800 });
-    try {
-      const screens = await page.evaluate(() =>
-        [...document.querySelectorAll("figure.screen")].map((f) => {
-          const svg = f.querySelector("svg[role=img]");
-          const scale = svg.getScreenCTM().a;
-          return {
-            name: svg.querySelector("title").textContent,
-            caption: f.querySelector("figcaption").textContent,
-            smallest: Math.min(...[...svg.querySelectorAll("text")].map((t) => parseFloat(t.getAttribute("font-size")) * scale)),
-          };
-        }),
-      );
-      assert.equal(screens.length, 3, path);
-      assert.match(screens.map((s) => s.name).join(), /電子交付を希望する.*保証契約番号.*「認証キー」/s);
-      for (const s of screens) {
-        assert.match(s.caption, /イメージ.*模式図/, `${path}: labelled as an illustration`);
-        assert.ok(s.smallest >= 12, `${path}: labels at ${s.smallest.toFixed(1)}px`);
-      }
-    } finally {
-      await context.close();
+  await visitEach(browser, municipalityPaths(), { width: 375, height: 800 }, async (page, path) => {
+    const screens = await page.evaluate(() =>
+      [...document.querySelectorAll("figure.screen")].map((f) => {
+        const svg = f.querySelector("svg[role=img]");
+        const scale = svg.getScreenCTM().a;
+        return {
+          name: svg.querySelector("title").textContent,
+          caption: f.querySelector("figcaption").textContent,
+          smallest: Math.min(...[...svg.querySelectorAll("text")].map((t) => parseFloat(t.getAttribute("font-size")) * scale)),
+        };
+      }),
+    );
+    assert.equal(screens.length, 3, path);
+    assert.match(screens.map((s) => s.name).join(), /電子交付を希望する.*保証契約番号.*「認証キー」/s);
+    for (const s of screens) {
+      assert.match(s.caption, /イメージ.*模式図/, `${path}: labelled as an illustration`);
+      assert.ok(s.smallest >= 12, `${path}: labels at ${s.smallest.toFixed(1)}px`);
     }
-  }
+  });
 });

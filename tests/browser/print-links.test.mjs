@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch, open, municipalityPaths, pdfWords, ARTIFACTS } from "./helpers.mjs";
+import { launch, open, visitEach, municipalityPaths, pdfWords, ARTIFACTS } from "./helpers.mjs";
 
 let browser;
 before(async () => {
@@ -38,27 +38,22 @@ async function printedLinks(page) {
 test("printed, every in-text link to another site shows its address after its text, once", async () => {
   const problems = [];
   let shown = 0;
-  for (const path of municipalityPaths()) {
-    const { context, page } = await open(browser, path);
-    try {
-      for (const link of await printedLinks(page)) {
-        const expected = ` <${link.href}>`;
-        const label = `${path} 「${link.text.slice(0, 20)}」 (${link.href})`;
-        if (link.where === "header") {
-          if (link.after !== "none") problems.push(`${label}: a header link prints its address`);
-        } else if (link.text === link.href || link.shown) {
-          if (link.text === link.href && !link.shown) problems.push(`${label}: its text is its address, not marked .url-shown`);
-          if (link.after !== "none") problems.push(`${label}: its address printed twice`);
-        } else if (link.printed) {
-          shown++;
-          if (link.after !== JSON.stringify(expected)) problems.push(`${label}: prints ${link.after}`);
-          if (link.breaks !== "break-all") problems.push(`${label}: its printed address cannot break (${link.breaks})`);
-        }
+  await visitEach(browser, municipalityPaths(), { width: 1280, height: 900 }, async (page, path) => {
+    for (const link of await printedLinks(page)) {
+      const expected = ` <${link.href}>`;
+      const label = `${path} 「${link.text.slice(0, 20)}」 (${link.href})`;
+      if (link.where === "header") {
+        if (link.after !== "none") problems.push(`${label}: a header link prints its address`);
+      } else if (link.text === link.href || link.shown) {
+        if (link.text === link.href && !link.shown) problems.push(`${label}: its text is its address, not marked .url-shown`);
+        if (link.after !== "none") problems.push(`${label}: its address printed twice`);
+      } else if (link.printed) {
+        shown++;
+        if (link.after !== JSON.stringify(expected)) problems.push(`${label}: prints ${link.after}`);
+        if (link.breaks !== "break-all") problems.push(`${label}: its printed address cannot break (${link.breaks})`);
       }
-    } finally {
-      await context.close();
     }
-  }
+  });
   assert.ok(shown >= 20, `enough in-text links checked (${shown})`);
   assert.deepEqual(problems, []);
 });

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { launch, open, municipalityPaths, pdfWords, ARTIFACTS, BASE_URL, VERIFY_URL } from "./helpers.mjs";
+import { launch, open, visitEach, municipalityPaths, pdfWords, ARTIFACTS, BASE_URL, VERIFY_URL } from "./helpers.mjs";
 
 /** Type at 7.95 pt and up is 8 pt type: boxes are rounded in the PDF. */
 const MIN_TEXT_PT = 7.95;
@@ -186,24 +186,18 @@ for (const [label, viewport, media] of [
 ]) {
   test(`names, dates and terms never break across lines (${label})`, async () => {
     let checked = 0;
-    for (const path of ["/", ...municipalityPaths(), VERIFY_URL]) {
-      const { context, page } = await open(browser, path, viewport);
-      try {
-        await page.emulateMedia({ media });
-        const phrases = await page.evaluate(() => {
-          const found = new Set(["e-Net保証", "D-Sure", "西日本建設業保証株式会社", "インターネット保証サービス", "発注者用保証確認サービス", "電子証書", "保証契約番号", "認証キー等のお知らせ"]);
-          for (const el of document.querySelectorAll("time, .place, th[scope=row] a")) found.add(el.textContent.trim());
-          for (const m of document.body.innerText.matchAll(/「[^「」]{1,16}」/g)) found.add(m[0]);
-          for (const m of document.body.innerText.matchAll(/(令和|平成)[0-9元]+年(\([0-9]{4}年\))?[0-9]+月([0-9]+日)?/g)) found.add(m[0]);
-          return [...found].filter((p) => p.length > 1);
-        });
-        const result = await splitPhrases(page, phrases);
-        checked += result.checked;
-        assert.deepEqual(result.split.map((p) => `${path} ${p}`), [], `phrases split across lines at ${label}`);
-      } finally {
-        await context.close();
-      }
-    }
+    await visitEach(browser, ["/", ...municipalityPaths(), VERIFY_URL], viewport, async (page, path) => {
+      const phrases = await page.evaluate(() => {
+        const found = new Set(["e-Net保証", "D-Sure", "西日本建設業保証株式会社", "インターネット保証サービス", "発注者用保証確認サービス", "電子証書", "保証契約番号", "認証キー等のお知らせ"]);
+        for (const el of document.querySelectorAll("time, .place, th[scope=row] a")) found.add(el.textContent.trim());
+        for (const m of document.body.innerText.matchAll(/「[^「」]{1,16}」/g)) found.add(m[0]);
+        for (const m of document.body.innerText.matchAll(/(令和|平成)[0-9元]+年(\([0-9]{4}年\))?[0-9]+月([0-9]+日)?/g)) found.add(m[0]);
+        return [...found].filter((p) => p.length > 1);
+      });
+      const result = await splitPhrases(page, phrases);
+      checked += result.checked;
+      assert.deepEqual(result.split.map((p) => `${path} ${p}`), [], `phrases split across lines at ${label}`);
+    }, { media });
     assert.ok(checked > 500, `enough phrases were laid out and checked (${checked})`);
   });
 }

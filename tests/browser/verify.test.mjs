@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { launch, open, sitePaths, municipalityPaths, pdfWords, ARTIFACTS, BASE_URL, VERIFY_URL } from "./helpers.mjs";
+import { launch, open, visitEach, sitePaths, municipalityPaths, pdfWords, ARTIFACTS, BASE_URL, VERIFY_URL } from "./helpers.mjs";
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 // What only the guidance site says: its operator (the surety company), its contact, its title.
@@ -142,19 +142,14 @@ test("the verify site carries its operator's identity only, never the guidance s
 });
 
 test("every guidance page links to the verify site's configured address, and the link leads there", async () => {
-  for (const path of sitePaths()) {
-    const { context, page } = await open(browser, path);
-    try {
-      const menu = await page.getAttribute("header nav a:has-text('D-Sure')", "href");
-      assert.equal(menu, VERIFY_URL, `${path}: the menu`);
-      const hrefs = await page.$$eval("main a", (as) => as.filter((a) => /D-Sure/.test(a.textContent)).map((a) => a.getAttribute("href")));
-      assert.ok(hrefs.every((href) => href === VERIFY_URL), `${path}: ${hrefs}`);
-      if (municipalityPaths().includes(path)) assert.equal(hrefs.length, 2, `${path}: 仕組み ④ and STEP4 link to it`);
-      assert.equal(await page.locator("a[href*='/verify/']").count(), 0, `${path}: no verify page of the guidance site's own`);
-    } finally {
-      await context.close();
-    }
-  }
+  await visitEach(browser, sitePaths(), { width: 1280, height: 900 }, async (page, path) => {
+    const menu = await page.getAttribute("header nav a:has-text('D-Sure')", "href");
+    assert.equal(menu, VERIFY_URL, `${path}: the menu`);
+    const hrefs = await page.$$eval("main a", (as) => as.filter((a) => /D-Sure/.test(a.textContent)).map((a) => a.getAttribute("href")));
+    assert.ok(hrefs.every((href) => href === VERIFY_URL), `${path}: ${hrefs}`);
+    if (municipalityPaths().includes(path)) assert.equal(hrefs.length, 2, `${path}: 仕組み ④ and STEP4 link to it`);
+    assert.equal(await page.locator("a[href*='/verify/']").count(), 0, `${path}: no verify page of the guidance site's own`);
+  });
   const { context, page } = await open(browser, "/ashiya-machi/");
   try {
     await page.click("header nav a:has-text('D-Sure')");
