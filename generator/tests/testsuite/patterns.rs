@@ -107,9 +107,10 @@ fn a_destination_per_guarantee_kind() {
     let text = built.text("per-kind");
     has(
         &text,
-        "電子メールでのご提出となります。\n「前払金保証」・「中間前払金保証」の場合は、提出先は工事担当課です。",
+        "電子メールでのご提出となります。\n「前払金保証」・「中間前払金保証」の提出先は工事担当課です。",
     );
-    has(&text, "「契約保証」の場合は、提出先は財政課契約管財係です。");
+    has(&text, "「契約保証」の提出先は財政課契約管財係です。");
+    lacks(&text, "の場合は、提出先は");
     let record = built.record("per-kind");
     assert_eq!(
         record["submission"]["rules"][1]["guarantee_kinds"],
@@ -347,9 +348,15 @@ fn what_no_source_states_is_not_stated() {
         // method and sends the reader to the Q&A, never to a blanket 「PDFを提出」.
         has(
             &text,
-            "「認証キー等のお知らせ」は、電子メールで新宮町へご提出ください（PDFファイルか印刷したものかを含め、詳しくはQ&Aをご覧ください）",
+            "「認証キー等のお知らせ」は、電子メールで新宮町へご提出ください（提出先などはQ&Aをご覧ください。PDFファイルか印刷したものかは新宮町のお知らせに記載がないため、新宮町にご確認ください）",
         );
         lacks(&text, "当該PDFファイルを「発注者」へご提出ください");
+        // …nor does the closing paragraph (the flyers' 「…お知らせ(PDF)」をご提出いただく必要があります).
+        has(
+            &text,
+            "STEP4で取得した「認証キー等のお知らせ」をご提出いただく必要があります。",
+        );
+        lacks(&text, "お知らせ(PDF)」をご提出いただく");
         // No rule at all: STEP4 sends the reader to the orderer.
         let silent = Built::new("silent", &orderer("新宮町", ONE_TARGET, "", ""), date);
         has(
@@ -582,7 +589,7 @@ fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
         );
         has(
             &no_category,
-            "対象となる業務区分（工事・業務委託など）は、新宮町のお知らせに記載がありません。詳しくは、新宮町にご確認ください。",
+            "対象となる業務区分（工事・業務委託など）と、対象となるかどうかを判断する日（契約締結日・入札公告日など）は、新宮町のお知らせに記載がありません。新宮町にご確認ください。",
         );
         lacks(&no_category, "「工事」");
         assert!(record("no-category")["targets"][0]["category"].is_null());
@@ -640,7 +647,7 @@ fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
     );
     has(
         &text,
-        "「業務委託」の電子保証の開始日は、水巻町のお知らせに記載がありません。",
+        "「業務委託」の電子保証の開始日と、対象となるかどうかを判断する日（契約締結日・入札公告日など）は、水巻町のお知らせに記載がありません。水巻町にご確認ください。",
     );
     assert_eq!(mixed.record("mixed")["start_date"], "2026-04-01");
     // An undated, uncategorised target is the whole scope: beside another target it is refused.

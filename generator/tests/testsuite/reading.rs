@@ -75,7 +75,9 @@ fn without_a_document_named_the_usual_one_is_said_to_be_usual() {
         "提出するものと提出方法は、宇美町にご確認ください</p>",
     );
     let html = built.html("no-docs");
-    has(&html, ">を提出（通常）</text>");
+    // The particle stays on the first line: 「③ 認証キー等のお知らせを」「提出（通常）」.
+    has(&html, "認証キー等のお知らせを</text>");
+    has(&html, ">提出（通常）</text>");
     has(&html, "③ お客様は通常、「認証キー等のお知らせ」を発注者（宇美町）へ提出し（宇美町のお知らせには、何を提出するかの記載がありません）");
     // With a way stated but no document, the way is said, the document still as usual.
     let with_way = Built::new(

@@ -16,6 +16,12 @@ pub(super) fn may_break_at(text: &str, at: usize) -> bool {
     if matches!(before, 'ご' | 'お' | '御') && !is_punctuation(after) {
         return false;
     }
+    // Never a line ending in an opening bracket (「工事番号(｜ハイフンなし」), nor one starting
+    // with a closing bracket or with one character before it (「書面も｜可）」).
+    let mut next = text[at..].chars();
+    if is_opening_bracket(before) || is_closing_bracket(after) || next.nth(1).is_some_and(is_closing_bracket) {
+        return false;
+    }
     // 形式名詞: 「印刷した｜もの」「お申込みになる｜こと」 part what the clause before defines.
     if is_hiragana(before) && ["もの", "こと"].iter().any(|noun| text[at..].starts_with(noun)) {
         return false;
@@ -282,4 +288,18 @@ pub(super) fn quoted_len(text: &str) -> Option<usize> {
     let close = inner.find(['」', '「'])?;
     (inner[close..].starts_with('」') && inner[..close].chars().count() <= LONGEST_QUOTED_TERM)
         .then(|| '「'.len_utf8() + close + '」'.len_utf8())
+}
+
+fn is_opening_bracket(c: char) -> bool {
+    matches!(
+        c,
+        '「' | '『' | '（' | '(' | '【' | '〔' | '［' | '[' | '〈' | '《' | '｛' | '{'
+    )
+}
+
+fn is_closing_bracket(c: char) -> bool {
+    matches!(
+        c,
+        '」' | '』' | '）' | ')' | '】' | '〕' | '］' | ']' | '〉' | '》' | '｝' | '}'
+    )
 }

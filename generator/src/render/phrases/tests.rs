@@ -161,3 +161,12 @@ fn a_fragment_cut_once_reads_in_its_page_as_if_the_page_had_been_cut_whole() {
     assert!(whole.contains("<wbr>"), "{whole}");
     assert!(!pasted.contains(['\u{E001}', '\u{E002}']));
 }
+
+#[test]
+fn no_line_ends_in_an_opening_bracket_or_starts_a_closing_one_or_the_last_character_before_it() {
+    let html = breaker().apply("<p>メールの件名を「【電子保証書】_工事番号(ハイフンなし11桁)」としてください。電子メール（FAX・書面も可）でのご提出となります。</p>");
+    for bad in ["(<wbr>", "（<wbr>", "<wbr>)", "<wbr>）", "も<wbr>可", "<wbr>」"] {
+        assert!(!html.contains(bad), "{bad} in {html}");
+    }
+    assert!(html.contains("<wbr>"), "{html}");
+}
