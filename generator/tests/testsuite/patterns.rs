@@ -101,6 +101,19 @@ fn paper_until_a_date_is_offered_then_ended_and_printouts_can_be_refused() {
 }
 
 #[test]
+fn a_way_stated_for_some_kinds_only_is_said_for_those_and_asked_for_the_rest() {
+    // 福島県: 契約保証 by mail, nothing stated for 前払金保証 and 中間前払金保証.
+    let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [電子メール]\n      to: 発注機関\n    - guarantee_kinds: [前払金保証, 中間前払金保証]\n";
+    let built = Built::new("some-kinds", &orderer("久山町", ONE_TARGET, rules, ""), "2026-11-23");
+    let text = built.text("some-kinds");
+    has(
+        &text,
+        "【重要】 「契約保証」は電子メールで久山町へご提出ください（提出先などはQ&Aをご覧ください）。「前払金保証」「中間前払金保証」の提出方法は、久山町にご確認ください",
+    );
+    lacks(&text, "当該PDFファイル（又は印刷したもの）の提出方法は");
+}
+
+#[test]
 fn a_destination_per_guarantee_kind() {
     let rules = "  rules:\n    - guarantee_kinds: [前払金保証, 中間前払金保証]\n      methods: [電子メール]\n      to: 工事担当課\n    - guarantee_kinds: [契約保証]\n      methods: [電子メール]\n      to: 財政課契約管財係\n";
     let built = Built::new("per-kind", &orderer("久山町", ONE_TARGET, rules, ""), "2026-11-23");
