@@ -159,24 +159,12 @@ pub fn render_part(
         drawings: &drawings,
         keys: &keys,
     };
-    // A summary lives only while its page renders: a large site is not held twice.
+    // A summary lives only while its page renders: a large site is not held twice. Orderers go
+    // in runs, so that the feed sentences of the pages a run keeps are worded in one call.
     let rendered: Vec<Result<RenderedPage, Vec<Diagnostic>>> = content
         .orderers
-        .par_iter()
-        .filter(|o| !matches!(part, Part::Pages(_)) || part.page(&o.slug))
-        .filter_map(|o| OrdererSummary::new(o, today))
-        .map(|summary| {
-            let (feed_text, rendered) = if part.page(&summary.o.slug) {
-                page.render_into(&summary, out)?
-            } else {
-                // The lists need every orderer's feed entries, not its page.
-                (
-                    sentences::feed_sentence(&summary, templates).map_err(|e| vec![e])?,
-                    None,
-                )
-            };
-            Ok((feed::feed_entries(&summary, &feed_text, today), rendered))
-        })
+        .par_chunks(FEED_RUN)
+        .flat_map_iter(|run| render_run(&page, run, part, today, out))
         .collect();
     let mut errors = Diagnostics::default();
     let mut stats = RenderStats::default();
@@ -276,6 +264,56 @@ pub fn render_part(
         }
     }
     errors.into_result(stats)
+}
+
+/// Orderers whose pages one thread renders in a row (a rayon task).
+const FEED_RUN: usize = 64;
+
+/// A run of orderers' pages (those `part` asks for) and every listed orderer's feed entries.
+fn render_run(
+    page: &PageJob<'_>,
+    run: &[crate::content::Orderer],
+    part: Part<'_>,
+    today: NaiveDate,
+    out: Output<'_>,
+) -> Vec<Result<RenderedPage, Vec<Diagnostic>>> {
+    let summaries: Vec<OrdererSummary<'_>> = run
+        .iter()
+        .filter(|o| !matches!(part, Part::Pages(_)) || part.page(&o.slug))
+        .filter_map(|o| OrdererSummary::new(o, today))
+        .collect();
+    let mut results: Vec<Result<Option<(String, usize)>, Vec<Diagnostic>>> = summaries
+        .iter()
+        .map(|summary| {
+            if part.page(&summary.o.slug) {
+                page.render_into(summary, out)
+            } else {
+                // The lists need every orderer's feed entries, not its page.
+                Ok(None)
+            }
+        })
+        .collect();
+    let unworded: Vec<&OrdererSummary<'_>> = summaries
+        .iter()
+        .zip(&results)
+        .filter(|(_, result)| matches!(result, Ok(None)))
+        .map(|(summary, _)| summary)
+        .collect();
+    let mut worded = match sentences::feed_sentences(&unworded, page.templates) {
+        Ok(text) => text.into_iter(),
+        Err(e) => return vec![Err(vec![e])],
+    };
+    summaries
+        .iter()
+        .zip(results.drain(..))
+        .map(|(summary, result)| {
+            let (feed_text, rendered) = match result? {
+                Some((text, size)) => (text, Some(size)),
+                None => (worded.next().unwrap_or_default(), None),
+            };
+            Ok((feed::feed_entries(summary, &feed_text, today), rendered))
+        })
+        .collect()
 }
 
 /// Names the pages show that must never break across lines: the site's and every orderer's.

@@ -13,7 +13,7 @@ use super::drawings::Drawings;
 use super::json_ld::faq_json_ld;
 use super::phrases::LineBreaker;
 use super::sections;
-use super::sentences::{feed_sentence, sentences, Sentences};
+use super::sentences::{sentences, Sentences};
 use super::summary::OrdererSummary;
 use super::templates::Templates;
 
@@ -31,23 +31,23 @@ pub struct PageJob<'a> {
 
 impl PageJob<'_> {
     /// Renders one orderer's page into `out`, unless the previous build's page was made from
-    /// the same inputs (then it is kept). Returns the sentence the feed says of the orderer and
-    /// the size of the page if it was rendered.
+    /// the same inputs (then it is kept). Returns, for a page rendered, the sentence the feed
+    /// says of the orderer and the size of the page; none for a page kept (its feed sentence
+    /// is worded with others': [`super::sentences::feed_sentences`]).
     pub fn render_into(
         &self,
         summary: &OrdererSummary<'_>,
         out: Output<'_>,
-    ) -> Result<(String, Option<usize>), Vec<Diagnostic>> {
+    ) -> Result<Option<(String, usize)>, Vec<Diagnostic>> {
         let path = format!("{}/index.html", summary.o.slug);
         let key = self.keys.page(summary);
         if out.keep_fresh(&path, key).map_err(|e| vec![e])? {
-            let feed_text = feed_sentence(summary, self.templates).map_err(|e| vec![e])?;
-            return Ok((feed_text, None));
+            return Ok(None);
         }
         let sentences = sentences(summary, self.templates).map_err(|e| vec![e])?;
         let html = self.render(summary, &sentences)?;
         out.put(&path, html.as_bytes(), key).map_err(|e| vec![e])?;
-        Ok((sentences.targets_sentence, Some(html.len())))
+        Ok(Some((sentences.targets_sentence, html.len())))
     }
 
     fn render(&self, summary: &OrdererSummary<'_>, sentences: &Sentences) -> Result<String, Vec<Diagnostic>> {

@@ -64,14 +64,25 @@ fn targets_sentence_args(o: Value, summary: &OrdererSummary<'_>) -> Vec<Value> {
     vec![o, Value::from(Serde(&summary.groups))]
 }
 
-/// The one sentence the feed needs of an orderer whose page is kept as it was.
-pub fn feed_sentence(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<String, Diagnostic> {
-    let text = templates.call_macros(
-        SENTENCES_TEMPLATE,
-        &[(
-            "targets_sentence",
-            targets_sentence_args(Value::from(Serde(summary.o)), summary),
-        )],
-    )?;
-    Ok(text.into_iter().next().unwrap_or_default().trim().to_string())
+/// The one sentence the feed needs of each orderer whose page is kept as it was, worded in one
+/// pass over the sentences' template (evaluating it once per orderer cost a no-op rebuild a
+/// sixth of its time).
+pub fn feed_sentences(summaries: &[&OrdererSummary<'_>], templates: &Templates) -> Result<Vec<String>, Diagnostic> {
+    if summaries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let calls: Vec<(&str, Vec<Value>)> = summaries
+        .iter()
+        .map(|summary| {
+            (
+                "targets_sentence",
+                targets_sentence_args(Value::from(Serde(summary.o)), summary),
+            )
+        })
+        .collect();
+    let text = templates.call_macros(SENTENCES_TEMPLATE, &calls)?;
+    if text.len() != summaries.len() {
+        return Err(Diagnostic::new(SENTENCES_TEMPLATE, "文のマクロの数が合いません"));
+    }
+    Ok(text.into_iter().map(|t| t.trim().to_string()).collect())
 }
