@@ -282,7 +282,7 @@ fn render_run(
         .filter(|o| !matches!(part, Part::Pages(_)) || part.page(&o.slug))
         .filter_map(|o| OrdererSummary::new(o, today))
         .collect();
-    let mut results: Vec<Result<Option<(String, usize)>, Vec<Diagnostic>>> = summaries
+    let mut results: Vec<Result<page::PageRendered, Vec<Diagnostic>>> = summaries
         .iter()
         .map(|summary| {
             if part.page(&summary.o.slug) {

@@ -17,6 +17,10 @@ use super::sentences::{sentences, Sentences};
 use super::summary::OrdererSummary;
 use super::templates::Templates;
 
+/// A page rendered: the sentence the feed says of its orderer, and the page's size; none for a
+/// page kept as it was.
+pub type PageRendered = Option<(String, usize)>;
+
 /// What rendering one orderer's page needs from the whole site.
 pub struct PageJob<'a> {
     pub content: &'a Content,
@@ -34,11 +38,7 @@ impl PageJob<'_> {
     /// the same inputs (then it is kept). Returns, for a page rendered, the sentence the feed
     /// says of the orderer and the size of the page; none for a page kept (its feed sentence
     /// is worded with others': [`super::sentences::feed_sentences`]).
-    pub fn render_into(
-        &self,
-        summary: &OrdererSummary<'_>,
-        out: Output<'_>,
-    ) -> Result<Option<(String, usize)>, Vec<Diagnostic>> {
+    pub fn render_into(&self, summary: &OrdererSummary<'_>, out: Output<'_>) -> Result<PageRendered, Vec<Diagnostic>> {
         let path = format!("{}/index.html", summary.o.slug);
         let key = self.keys.page(summary);
         if out.keep_fresh(&path, key).map_err(|e| vec![e])? {
