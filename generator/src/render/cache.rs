@@ -77,26 +77,22 @@ impl PageKeys {
     /// The key of one orderer's page, or 0 (never kept) when it cannot be known.
     pub fn page(&self, summary: &OrdererSummary<'_>) -> u128 {
         let Some(shared) = self.hash else { return 0 };
-        let mut hasher = HashWriter(xxhash_rust::xxh3::Xxh3::new());
-        hasher.0.update(&shared.to_le_bytes());
-        match serde_json::to_writer(&mut hasher, summary) {
-            Ok(()) => hasher.0.digest128(),
-            Err(_) => 0,
-        }
+        // Serialized into one buffer, then hashed at once: fed to the hasher piece by piece,
+        // the many short writes of a summary cost more than the hashing.
+        SUMMARY_BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            bytes.extend_from_slice(&shared.to_le_bytes());
+            match serde_json::to_writer(&mut *bytes, summary) {
+                Ok(()) => xxhash_rust::xxh3::xxh3_128(bytes),
+                Err(_) => 0,
+            }
+        })
     }
 }
 
-/// Serializes straight into the hash, without the bytes in between.
-struct HashWriter(xxhash_rust::xxh3::Xxh3);
-
-impl Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+thread_local! {
+    /// Each rendering thread's buffer for the summary it keys (a few kilobytes, reused).
+    static SUMMARY_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The running program's file: path, size, inode and modification time.
