@@ -113,9 +113,14 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// was written. The site it replaces is kept beside it as the next build's staging directory.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (content, templates) = load(options)?;
-    let staging = Staging::begin(&options.out)?;
-    let cache = Cache::open(&options.out);
+    // The staging folder (the spare, listed) and the manifest are made ready while the content
+    // loads; a build that fails to load drops the staging folder, which puts the spare back.
+    let (loaded, prepared) = rayon::join(
+        || load(options),
+        || Staging::begin(&options.out).map(|staging| (staging, Cache::open(&options.out))),
+    );
+    let (content, templates) = loaded?;
+    let (staging, cache) = prepared?;
     let stats = render_site(&content, &templates, options.date, Output::cached(&staging, &cache))?;
     let verify_out = options.verify_out();
     let verify_staging = Staging::begin(&verify_out)?;
