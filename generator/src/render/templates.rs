@@ -223,8 +223,24 @@ pub fn listing_fuel(items: usize) -> u64 {
     RENDER_FUEL.saturating_add(FUEL_PER_LISTED_ITEM.saturating_mul(items as u64))
 }
 
+/// `{{ phone | tel_href }}`: the `tel:` address of a telephone number as the sources write it
+/// (0940-43-8196 → tel:0940438196), so that a reader on a phone calls with a tap; "" for text
+/// that is not a number alone (「内線」 and the like), which is then shown without a link.
+fn tel_href(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let number_only = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '(' | ')'));
+    if number_only && digits.starts_with('0') && (10..=11).contains(&digits.len()) {
+        format!("tel:{digits}")
+    } else {
+        String::new()
+    }
+}
+
 fn strict_environment() -> Environment<'static> {
     let mut env = Environment::new();
+    env.add_filter("tel_href", |phone: &str| tel_href(phone));
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(RENDER_FUEL));
     // Errors keep the template's source, so that an editor is told the name and column of a
@@ -350,6 +366,15 @@ mod tests {
             verify_assets: Vec::new(),
             sources: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_telephone_number_becomes_a_tel_address_and_anything_else_none() {
+        assert_eq!(tel_href("0940-43-8196"), "tel:0940438196");
+        assert_eq!(tel_href("082-243-3343"), "tel:0822433343");
+        assert_eq!(tel_href("090-1234-5678"), "tel:09012345678");
+        assert_eq!(tel_href("0972-22-3100（内線 123）"), "");
+        assert_eq!(tel_href("12-34"), "");
     }
 
     #[test]

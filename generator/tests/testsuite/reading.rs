@@ -131,4 +131,6 @@ fn an_arrival_call_gives_its_number_or_says_whom_to_ask() {
     has(&text, "電話 092-000-0000。");
     has(&text, "送信後は、電話で到達確認を行ってください。");
     lacks(&text, "到達確認の電話番号は");
+    // A reader on a phone calls it with a tap.
+    has(&built.html("call"), "電話 <a href=\"tel:0920000000\">");
 }

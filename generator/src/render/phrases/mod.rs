@@ -158,10 +158,24 @@ impl LineBreaker {
                     if text.starts_with(is_particle) && ends_with_closer(&out) {
                         out.push('\u{2060}');
                     }
-                    if BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close)) {
+                    // 「（電話 <a>0940-43-8196</a>）にご確認ください」: the bracket closing after a link
+                    // and the particle after it stay together, or a line would start with 「に」.
+                    let glued = closer_then_particle(text);
+                    if glued.is_some() || BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close)) {
                         let mut cut = String::new();
                         self.cut_into(text, &mut cut);
-                        out.push_str(&keep_last_word(&cut).unwrap_or(cut));
+                        if BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close)) {
+                            cut = keep_last_word(&cut).unwrap_or(cut);
+                        }
+                        match glued.filter(|&n| cut.starts_with(&text[..n])) {
+                            Some(n) => {
+                                out.push_str("<span class=\"nw\">");
+                                out.push_str(&cut[..n]);
+                                out.push_str("</span>");
+                                out.push_str(&cut[n..]);
+                            }
+                            None => out.push_str(&cut),
+                        }
                     } else {
                         self.cut_into(text, &mut out);
                     }
@@ -323,4 +337,11 @@ fn closing_tag(html: &str, name: &str) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+/// The length of the closing brackets and the particle a text starts with (「）に」), if it does.
+fn closer_then_particle(text: &str) -> Option<usize> {
+    let closers = text.len() - text.trim_start_matches(['」', '』', '）', ')', '】']).len();
+    let particle = text[closers..].chars().next().filter(|&c| is_particle(c))?;
+    (closers > 0).then_some(closers + particle.len_utf8())
 }

@@ -170,3 +170,10 @@ fn no_line_ends_in_an_opening_bracket_or_starts_a_closing_one_or_the_last_charac
     }
     assert!(html.contains("<wbr>"), "{html}");
 }
+
+#[test]
+fn a_bracket_closing_after_a_link_keeps_the_particle_after_it() {
+    let html =
+        breaker().apply("<p>契約検査課（電話 <a href=\"tel:0940438196\">0940-43-8196</a>）にご確認ください。</p>");
+    assert!(html.contains("</a><span class=\"nw\">）に</span>ご確認"), "{html}");
+}
