@@ -282,7 +282,7 @@ fn render_run(
         .filter(|o| !matches!(part, Part::Pages(_)) || part.page(&o.slug))
         .filter_map(|o| OrdererSummary::new(o, today))
         .collect();
-    let mut results: Vec<Result<page::PageRendered, Vec<Diagnostic>>> = summaries
+    let results: Vec<Result<page::PageRendered, Vec<Diagnostic>>> = summaries
         .iter()
         .map(|summary| {
             if part.page(&summary.o.slug) {
@@ -305,7 +305,7 @@ fn render_run(
     };
     summaries
         .iter()
-        .zip(results.drain(..))
+        .zip(results)
         .map(|(summary, result)| {
             let (feed_text, rendered) = match result? {
                 Some((text, size)) => (text, Some(size)),

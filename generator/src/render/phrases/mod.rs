@@ -161,10 +161,11 @@ impl LineBreaker {
                     // 「（電話 <a>0940-43-8196</a>）にご確認ください」: the bracket closing after a link
                     // and the particle after it stay together, or a line would start with 「に」.
                     let glued = closer_then_particle(text);
-                    if glued.is_some() || BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close)) {
+                    let block_end = BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close));
+                    if glued.is_some() || block_end {
                         let mut cut = String::new();
                         self.cut_into(text, &mut cut);
-                        if BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close)) {
+                        if block_end {
                             cut = keep_last_word(&cut).unwrap_or(cut);
                         }
                         match glued.filter(|&n| cut.starts_with(&text[..n])) {
