@@ -44,15 +44,25 @@ impl PageJob<'_> {
         if out.keep_fresh(&path, key).map_err(|e| vec![e])? {
             return Ok(None);
         }
-        let sentences = sentences(summary, self.templates).map_err(|e| vec![e])?;
-        let html = self.render(summary, &sentences)?;
+        // Converted once: the sentences' macros, the placeholders and the page read its parts.
+        let summary_value = Value::from(Serde(summary));
+        let sentences = sentences(&summary_value, self.templates).map_err(|e| vec![e])?;
+        let html = self.render(summary, summary_value, &sentences)?;
         out.put(&path, html.as_bytes(), key).map_err(|e| vec![e])?;
         Ok(Some((sentences.targets_sentence, html.len())))
     }
 
-    fn render(&self, summary: &OrdererSummary<'_>, sentences: &Sentences) -> Result<String, Vec<Diagnostic>> {
+    fn render(
+        &self,
+        summary: &OrdererSummary<'_>,
+        summary_value: Value,
+        sentences: &Sentences,
+    ) -> Result<String, Vec<Diagnostic>> {
         let o = summary.o;
         let content = self.content;
+        let part = |value: &Value, name: &str| value.get_attr(name).unwrap_or_default();
+        let o_value = part(&summary_value, "o");
+        let submission = part(&o_value, "submission");
         let placeholders = context! {
             ..self.globals.clone(),
             ..context! {
@@ -61,14 +71,14 @@ impl PageJob<'_> {
             start_date => summary.start.as_ref().map(|d| &d.text),
             started => summary.start.as_ref().is_some_and(|d| d.passed),
             own_page => o.own_page(),
-            headline_kinds => Serde(&summary.headline_kinds),
-            later_kinds => Serde(&summary.later_kinds),
-            kinds_canonical => Serde(&summary.kinds_canonical),
-            step3 => Serde(&summary.step3),
-            step4 => Serde(&summary.step4),
-            refused => Serde(&o.certificate_refused),
-            documents => Serde(&o.submission.documents),
-            submission => Serde(&o.submission),
+            headline_kinds => part(&summary_value, "headline_kinds"),
+            later_kinds => part(&summary_value, "later_kinds"),
+            kinds_canonical => part(&summary_value, "kinds_canonical"),
+            step3 => part(&summary_value, "step3"),
+            step4 => part(&summary_value, "step4"),
+            refused => part(&o_value, "certificate_refused"),
+            documents => part(&submission, "documents"),
+            submission => submission.clone(),
             ..Value::from(Serde(sentences))
             }
         };
@@ -97,9 +107,6 @@ impl PageJob<'_> {
             .diagram(&o.name, !o.submission.documents.is_empty(), &summary.step3)
             .map_err(|e| vec![e])?;
         let page_url = format!("{}{}/", content.site.base_url, o.slug);
-        // `o` is the summary's own: converted once.
-        let summary_value = Value::from(Serde(summary));
-        let o_value = summary_value.get_attr("o").unwrap_or_else(|_| Value::from(Serde(o)));
         let context = context! {
             ..self.globals.clone(),
             ..context! {

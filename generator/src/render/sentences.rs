@@ -22,25 +22,22 @@ pub struct Sentences {
     pub submitted_documents: String,
 }
 
-pub fn sentences(summary: &OrdererSummary<'_>, templates: &Templates) -> Result<Sentences, Diagnostic> {
-    let o = Value::from(Serde(summary.o));
+/// `summary_value`: the summary as a template value, converted once by the caller (the page
+/// template reads it too): every macro's arguments are its parts.
+pub fn sentences(summary_value: &Value, templates: &Templates) -> Result<Sentences, Diagnostic> {
+    let part = |value: &Value, name: &str| value.get_attr(name).unwrap_or_default();
+    let o = part(summary_value, "o");
+    let submission = part(&o, "submission");
     let calls = [
-        ("targets_sentence", targets_sentence_args(o.clone(), summary)),
-        ("kinds_by_category", vec![Value::from(Serde(&summary.targets))]),
+        ("targets_sentence", vec![o.clone(), part(summary_value, "groups")]),
+        ("kinds_by_category", vec![part(summary_value, "targets")]),
         (
             "submission_answer",
-            vec![
-                o.clone(),
-                Value::from(Serde(&summary.rules)),
-                Value::from(Serde(&summary.o.submission.ask)),
-            ],
+            vec![o.clone(), part(summary_value, "rules"), part(&submission, "ask")],
         ),
-        ("paper_sentence", vec![Value::from(Serde(&summary.paper))]),
-        (
-            "other_documents_sentence",
-            vec![Value::from(Serde(&summary.o.other_documents))],
-        ),
-        ("submitted_documents", vec![Value::from(Serde(&summary.step3))]),
+        ("paper_sentence", vec![part(summary_value, "paper")]),
+        ("other_documents_sentence", vec![part(&o, "other_documents")]),
+        ("submitted_documents", vec![part(summary_value, "step3")]),
     ];
     let text: Vec<String> = templates
         .call_macros(SENTENCES_TEMPLATE, &calls)?

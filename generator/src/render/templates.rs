@@ -58,7 +58,7 @@ impl Templates {
             // the ones HTML and XML need escaped.
             if *state.auto_escape() == AutoEscape::Html && !value.is_safe() {
                 if let Some(text) = value.as_str() {
-                    out.write_str(&escape_markup(text))?;
+                    write_escaped(out, text)?;
                     return Ok(());
                 }
             }
@@ -198,17 +198,29 @@ pub fn section_environment(sections: &[&Section]) -> Result<Environment<'static>
 
 pub(super) fn escape_markup(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = write_escaped(&mut escaped, text);
     escaped
+}
+
+/// `text` with the five characters HTML and XML need escaped; the runs between them are
+/// written whole (most text has none of them).
+fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[start..at])?;
+        out.write_str(entity)?;
+        start = at + 1;
+    }
+    out.write_str(&text[start..])
 }
 
 /// Instructions one render may run: the largest real page needs a few tens of thousands;

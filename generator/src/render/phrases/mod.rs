@@ -54,6 +54,8 @@ const BLOCK_ENDS: &[&str] = &[
 /// what is between them as it is, and drops them (private-use characters: no text holds them).
 const PRE_BROKEN_START: char = '\u{E001}';
 const PRE_BROKEN_END: char = '\u{E002}';
+const PRE_BROKEN_START_UTF8: &[u8] = "\u{E001}".as_bytes();
+const PRE_BROKEN_END_UTF8: &[u8] = "\u{E002}".as_bytes();
 /// Clauses remembered across pages, so that memory stays bounded on large sites.
 const CACHED_CLAUSES: usize = 8192;
 /// Whole texts remembered: the first ones met, which on a large site are the shared ones.
@@ -70,6 +72,8 @@ pub struct LineBreaker {
     clauses: Memo<Vec<usize>>,
     /// Whole texts already cut, and how they were cut.
     texts: Memo<String>,
+    /// The same for texts that end their block (their last phrase may be joined).
+    block_ends: Memo<String>,
 }
 
 impl LineBreaker {
@@ -90,6 +94,7 @@ impl LineBreaker {
             names,
             clauses: Memo::new(CACHED_CLAUSES),
             texts: Memo::new(CACHED_TEXTS),
+            block_ends: Memo::new(CACHED_TEXTS),
         }
     }
 
@@ -117,7 +122,7 @@ impl LineBreaker {
         let mut rest = html;
         while !rest.is_empty() {
             if let Some(after) = rest.strip_prefix(PRE_BROKEN_START) {
-                let end = after.find(PRE_BROKEN_END).unwrap_or(after.len());
+                let end = memchr::memmem::find(after.as_bytes(), PRE_BROKEN_END_UTF8).unwrap_or(after.len());
                 out.push_str(&after[..end]);
                 rest = after.get(end + PRE_BROKEN_END.len_utf8()..).unwrap_or("");
             } else if let Some(open) = skipping.filter(|_| !rest.starts_with("</")) {
@@ -131,7 +136,9 @@ impl LineBreaker {
                 rest = &after[end..];
             } else if rest.starts_with('<') {
                 // Our templates escape `>` inside attribute values, so a tag ends at the first `>`.
-                let end = rest.find('>').map(|i| i + 1).unwrap_or(rest.len());
+                let end = memchr::memchr(b'>', rest.as_bytes())
+                    .map(|i| i + 1)
+                    .unwrap_or(rest.len());
                 let tag = &rest[..end];
                 out.push_str(tag);
                 let name = tag_name(tag);
@@ -144,7 +151,7 @@ impl LineBreaker {
                 }
                 rest = &rest[end..];
             } else {
-                let end = rest.find(['<', PRE_BROKEN_START]).unwrap_or(rest.len());
+                let end = text_end(rest);
                 let text = &rest[..end];
                 if skipping.is_some() {
                     out.push_str(text);
@@ -164,9 +171,10 @@ impl LineBreaker {
                     let block_end = BLOCK_ENDS.iter().any(|close| rest[end..].starts_with(close));
                     if glued.is_some() || block_end {
                         let mut cut = String::new();
-                        self.cut_into(text, &mut cut);
                         if block_end {
-                            cut = keep_last_word(&cut).unwrap_or(cut);
+                            self.cut_block_end_into(text, &mut cut);
+                        } else {
+                            self.cut_into(text, &mut cut);
                         }
                         match glued.filter(|&n| cut.starts_with(&text[..n])) {
                             Some(n) => {
@@ -191,6 +199,18 @@ impl LineBreaker {
     /// each is cut once.
     fn cut_into(&self, text: &str, out: &mut String) {
         self.texts.with(text, || self.cut(text), |cut| out.push_str(cut));
+    }
+
+    /// A text that ends its block, cut with its last phrase kept with the one before when short.
+    fn cut_block_end_into(&self, text: &str, out: &mut String) {
+        self.block_ends.with(
+            text,
+            || {
+                let cut = self.cut(text);
+                keep_last_word(&cut).unwrap_or(cut)
+            },
+            |cut| out.push_str(cut),
+        );
     }
 
     fn cut(&self, text: &str) -> String {
@@ -324,10 +344,19 @@ impl LineBreaker {
 }
 
 /// Where the first closing tag of element `name` starts in `html` (`</svg`, any case).
+/// Where the text at the start of `rest` ends: at a tag or a fragment already cut.
+fn text_end(rest: &str) -> usize {
+    let bytes = rest.as_bytes();
+    // `<`, or the first byte of a private-use character, which may be the fragment's marker.
+    memchr::memchr2_iter(b'<', PRE_BROKEN_START_UTF8[0], bytes)
+        .find(|&at| bytes[at] == b'<' || bytes[at..].starts_with(PRE_BROKEN_START_UTF8))
+        .unwrap_or(bytes.len())
+}
+
 fn closing_tag(html: &str, name: &str) -> Option<usize> {
     let bytes = html.as_bytes();
     let mut from = 0;
-    while let Some(at) = bytes[from..].iter().position(|&b| b == b'<').map(|i| from + i) {
+    while let Some(at) = memchr::memchr(b'<', &bytes[from..]).map(|i| from + i) {
         let tag = &bytes[at + 1..];
         if tag.first() == Some(&b'/')
             && tag.len() > name.len()
