@@ -316,7 +316,8 @@ fn render_run(
         .collect()
 }
 
-/// Names the pages show that must never break across lines: the site's and every orderer's.
+/// Names the pages show that must never break across lines: the site's, every orderer's and
+/// every local government's.
 fn line_breaker(content: &Content) -> LineBreaker {
     let site = &content.site;
     let names = [
@@ -336,8 +337,20 @@ fn line_breaker(content: &Content) -> LineBreaker {
             .into_iter()
             .flatten()
     });
-    LineBreaker::new(names.chain(orderers))
+    // Every local government's name, listed or not: the prefectures' pages name them all
+    // (BudouX cut 「に｜かほ市」「かすみが｜うら市」).
+    let national = content
+        .local_governments
+        .iter()
+        .flat_map(|list| list.by_code())
+        .map(|body| body.name.clone());
+    // Words BudouX cuts inside: 「従来ど｜おり」「…と｜して」「全角・｜半角」.
+    let words = KEPT_WORDS.iter().map(|word| word.to_string());
+    LineBreaker::new(names.chain(orderers).chain(national).chain(words))
 }
+
+/// Words the line breaker keeps whole although no name holds them.
+const KEPT_WORDS: &[&str] = &["従来どおり", "として", "全角・半角"];
 
 /// The path part of the base URL (`/` for a site at the root of its host), for links that
 /// work on every page depth, the 404 page included.

@@ -15,7 +15,7 @@ use super::phrases::LineBreaker;
 use super::sections;
 use super::sentences::{sentences, Sentences};
 use super::summary::OrdererSummary;
-use super::templates::Templates;
+use super::templates::{escape_markup, Templates};
 
 /// A page rendered: the sentence the feed says of its orderer, and the page's size; none for a
 /// page kept as it was.
@@ -73,7 +73,7 @@ impl PageJob<'_> {
             own_page => o.own_page(),
             headline_kinds => part(&summary_value, "headline_kinds"),
             later_kinds => part(&summary_value, "later_kinds"),
-            kinds_canonical => part(&summary_value, "kinds_canonical"),
+            kinds => part(&o_value, "guarantee_kinds"),
             step3 => part(&summary_value, "step3"),
             step4 => part(&summary_value, "step4"),
             refused => part(&o_value, "certificate_refused"),
@@ -123,7 +123,42 @@ impl PageJob<'_> {
         };
         self.templates
             .render("orderer.html", context)
-            .map(|html| self.breaker.apply(&html))
+            .map(|html| self.breaker.apply(&mark_addresses_printed_in_footer(html, o)))
             .map_err(|e| vec![e])
     }
+}
+
+/// The page with every link in its main part to an address its footer prints (the orderer's
+/// sources and website) marked `url-shown`: on paper, the footer prints each once, and the
+/// same address after every sentence that links to it (up to five times a page) only crowded
+/// the flyer.
+fn mark_addresses_printed_in_footer(html: String, o: &crate::content::Orderer) -> String {
+    let Some(footer) = html.find("</main>") else {
+        return html;
+    };
+    let printed: Vec<String> = o
+        .sources
+        .iter()
+        .filter_map(|source| source.url.as_deref())
+        .chain(o.website.as_deref())
+        .map(|url| format!("<a href=\"{}\"", escape_markup(url)))
+        .collect();
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = &html[..footer];
+    while let Some(at) = rest.find("<a href=\"") {
+        out.push_str(&rest[..at]);
+        let tag = &rest[at..];
+        if printed
+            .iter()
+            .any(|link| tag.starts_with(link.as_str()) && tag[link.len()..].starts_with(['>', ' ']))
+        {
+            out.push_str("<a class=\"url-shown\" href=\"");
+        } else {
+            out.push_str("<a href=\"");
+        }
+        rest = &tag["<a href=\"".len()..];
+    }
+    out.push_str(rest);
+    out.push_str(&html[footer..]);
+    out
 }

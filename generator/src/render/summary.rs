@@ -36,8 +36,6 @@ pub struct OrdererSummary<'a> {
     pub later_kinds: Vec<KindStartView>,
     /// 対象の保証証書: each kind, with its date where it starts after the 運用開始日.
     pub kind_rows: Vec<KindRow>,
-    /// The kinds in the flyers' canonical order, for the Q&A list.
-    pub kinds_canonical: Vec<GuaranteeKind>,
 }
 
 impl<'a> OrdererSummary<'a> {
@@ -109,10 +107,6 @@ impl<'a> OrdererSummary<'a> {
                         .filter(|from| start.is_none_or(|start| *from > start))
                         .map(|from| DateView::new(from, today)),
                 })
-                .collect(),
-            kinds_canonical: GuaranteeKind::ALL
-                .into_iter()
-                .filter(|k| o.guarantee_kinds.contains(k))
                 .collect(),
             o,
         })

@@ -108,7 +108,7 @@ fn a_way_stated_for_some_kinds_only_is_said_for_those_and_asked_for_the_rest() {
     let text = built.text("some-kinds");
     has(
         &text,
-        "【重要】 「契約保証」は電子メールで久山町へご提出ください（提出先などはQ&Aをご覧ください）。「前払金保証」「中間前払金保証」の提出方法は、久山町にご確認ください",
+        "【重要】 「契約保証」は電子メールで久山町の発注機関へご提出ください（提出先などはQ&Aをご覧ください）。「前払金保証」・「中間前払金保証」の提出方法は、久山町にご確認ください",
     );
     lacks(&text, "当該PDFファイル（又は印刷したもの）の提出方法は");
 }
@@ -141,7 +141,7 @@ fn an_explicit_address_a_subject_an_arrival_call_and_changes_of_earlier_contract
     has(&text, "送付先のメールアドレスは hoshou@city.example.jp です。");
     has(&text, "メールの件名を「工事番号_受注者名(保証名称)」としてください。");
     has(&text, "送信後は、電話で到達確認を行ってください。");
-    has(&text, "「請負代金一部前払金請求書」は、別途ご提出ください。");
+    has(&text, "「請負代金一部前払金請求書」は、別途、ご提出ください。");
     // Paper only where the source says so (on_paper), never by default.
     has(&text, "「前払金請求書」は、従来どおり書面で財政課へご提出ください。");
     assert_eq!(
@@ -170,7 +170,7 @@ fn methods_beyond_email_printouts_fax_and_an_online_form() {
     let rules = "  rules:\n    - guarantee_kinds: [契約保証]\n      methods: [持参]\n      to: 契約担当者\n      step4: print\n    - methods: [電子申請]\n      also: [FAX]\n      step4: pdf\n      form:\n        name: えひめ電子申請システム\n        url: https://example.jp/form\n";
     let built = Built::new("methods", &orderer("篠栗町", ONE_TARGET, rules, ""), "2026-11-23");
     let text = built.text("methods");
-    has(&text, "「契約保証」の場合は、持参でのご提出となります。「認証キー等のお知らせ」(PDF)を印刷したものをご提出ください。提出先は契約担当者です。");
+    has(&text, "「契約保証」の場合は、持参でのご提出となります。「認証キー等のお知らせ」（PDF）を印刷したものをご提出ください。提出先は契約担当者です。");
     has(
         &text,
         "「前払金保証」・「中間前払金保証」の場合は、えひめ電子申請システムによる電子申請（FAXも可）でのご提出となります。",
@@ -181,7 +181,7 @@ fn methods_beyond_email_printouts_fax_and_an_online_form() {
     );
     has(
         &text,
-        "「前払金保証」「中間前払金保証」は当該PDFファイルを、「契約保証」は印刷したものを「発注者」へご提出ください",
+        "「前払金保証」・「中間前払金保証」は当該PDFファイルを、「契約保証」は印刷したものを「発注者」へご提出ください",
     );
     assert_eq!(
         built.record("methods")["submission"]["rules"][1]["methods"],
@@ -303,7 +303,10 @@ fn unknown_rules_send_the_reader_to_the_orderer_and_provenance_replaces_the_buil
     );
     let built = Built::new("unknown", &yaml, "2026-11-23");
     let text = built.text("unknown");
-    has(&text, "提出方法は、総務課契約係（電話 0940-00-0000）にご確認ください。");
+    has(
+        &text,
+        "提出方法は、総務課契約係（電話\u{a0}0940-00-0000）にご確認ください。",
+    );
     has(
         &text,
         "当該PDFファイル（又は印刷したもの）の提出方法は、岡垣町にご確認ください",
@@ -357,24 +360,32 @@ fn what_no_source_states_is_not_stated() {
             "対象となるかどうかを判断する日（契約締結日・入札公告日など）は、新宮町にご確認ください。",
         );
         lacks(&text, "と契約する");
-        // The method is stated, whether the PDF or a printout goes is not: STEP4 names the
-        // method and sends the reader to the Q&A, never to a blanket 「PDFを提出」.
+        // The method is stated (e-mail only), whether the PDF or a printout goes is not: an
+        // e-mail carries the PDF file, so STEP 4 says so, names the destination the rules give
+        // and sends the reader to the Q&A, never to the flyers' blanket 「当該PDFファイルを…」.
         has(
             &text,
-            "「認証キー等のお知らせ」は、電子メールで新宮町へご提出ください（提出先などはQ&Aをご覧ください。PDFファイルか印刷したものかは新宮町のお知らせに記載がないため、新宮町にご確認ください）",
+            "「認証キー等のお知らせ」（PDFファイル）を、電子メールで新宮町の契約課へご提出ください（提出先などはQ&Aをご覧ください）",
         );
         lacks(&text, "当該PDFファイルを「発注者」へご提出ください");
         // …nor does the closing paragraph (the flyers' 「…お知らせ(PDF)」をご提出いただく必要があります).
         has(
             &text,
-            "STEP4で取得した「認証キー等のお知らせ」をご提出いただく必要があります。",
+            "STEP 4で取得した「認証キー等のお知らせ」をご提出いただく必要があります。",
         );
-        lacks(&text, "お知らせ(PDF)」をご提出いただく");
+        lacks(&text, "お知らせ（PDF）」をご提出いただく");
         // No rule at all: STEP4 sends the reader to the orderer.
         let silent = Built::new("silent", &orderer("新宮町", ONE_TARGET, "", ""), date);
         has(
             &silent.text("silent"),
             "当該PDFファイル（又は印刷したもの）の提出方法は、新宮町にご確認ください",
+        );
+        // With FAX among the ways, a printout may be what goes: the reader asks which.
+        let fax_rules = "  rules:\n    - methods: [電子メール, FAX]\n      to: 契約課\n";
+        let fax = Built::new("fax", &orderer("新宮町", ONE_TARGET, fax_rules, ""), date);
+        has(
+            &fax.text("fax"),
+            "「認証キー等のお知らせ」は、電子メール・FAXで新宮町の契約課へご提出ください（提出先などはQ&Aをご覧ください。PDFファイルか印刷したものかは新宮町のお知らせに記載がないため、新宮町にご確認ください）",
         );
         let record = built.record("unstated");
         assert!(record["targets"][0]["counted_from"].is_null(), "{record}");
@@ -621,7 +632,7 @@ fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
         );
         has(
             &undated_html,
-            "<a href=\"https://example.jp/okagaki/denshi\">岡垣町のお知らせ</a>に記載がありません",
+            "href=\"https://example.jp/okagaki/denshi\">岡垣町のお知らせ</a>に記載がありません",
         );
         for word in ["運用開始予定", "運用中", "運用開始）", "以降"] {
             lacks(&undated, word);
@@ -646,7 +657,7 @@ fn what_an_orderers_page_leaves_out_is_said_to_be_left_out() {
         );
         has(
             &no_documents,
-            "提出する書類（認証キー・電子証書など）は、遠賀町のお知らせに記載がありません。",
+            "提出する書類（「認証キー等のお知らせ」など）は、遠賀町のお知らせに記載がありません。",
         );
         assert_eq!(record("no-documents")["submission"]["documents"], serde_json::json!([]));
     }

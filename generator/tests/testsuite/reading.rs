@@ -75,9 +75,10 @@ fn without_a_document_named_the_usual_one_is_said_to_be_usual() {
         "提出するものと提出方法は、宇美町にご確認ください</p>",
     );
     let html = built.html("no-docs");
-    // The particle stays on the first line: 「③ 認証キー等のお知らせを」「提出（通常）」.
-    has(&html, "認証キー等のお知らせを</text>");
-    has(&html, ">提出（通常）</text>");
+    // Short lines for a phone's narrow drawing, the particle never starting one:
+    // 「③ 認証キー等の」「お知らせを提出（通常）」.
+    has(&html, ">③ 認証キー等の</text>");
+    has(&html, ">お知らせを提出（通常）</text>");
     has(&html, "③ お客様は通常、「認証キー等のお知らせ」を発注者（宇美町）へ提出し（宇美町のお知らせには、何を提出するかの記載がありません）");
     // With a way stated but no document, the way is said, the document still as usual.
     let with_way = Built::new(
@@ -128,9 +129,9 @@ fn an_arrival_call_gives_its_number_or_says_whom_to_ask() {
     let with = format!("{without}      phone: 092-000-0000\n");
     let built = Built::new("call", &orderer("宇美町", ONE_TARGET, &with, ""), "2026-11-23");
     let text = built.text("call");
-    has(&text, "電話 092-000-0000。");
+    has(&text, "電話\u{a0}092-000-0000。");
     has(&text, "送信後は、電話で到達確認を行ってください。");
     lacks(&text, "到達確認の電話番号は");
     // A reader on a phone calls it with a tap.
-    has(&built.html("call"), "電話 <a href=\"tel:0920000000\">");
+    has(&built.html("call"), "電話\u{a0}<a href=\"tel:0920000000\">");
 }

@@ -256,7 +256,7 @@ fn every_page_gives_the_company_contact_and_the_orderers_page_its_own() {
     generator::build(&s.options("2026-11-23")).unwrap();
     let arao = main_text(&built(&s, "arao-shi/index.html"));
     assert!(
-        arao.contains("西日本建設業保証株式会社 熊本支店（電話 000-000-0000）"),
+        arao.contains("西日本建設業保証株式会社 熊本支店（電話\u{a0}000-000-0000）"),
         "{arao}"
     );
 }

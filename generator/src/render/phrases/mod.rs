@@ -17,7 +17,7 @@ mod tests;
 
 use rules::{
     breakable, ends_with_closer, glue_particles, is_japanese, is_particle, join_underscored, keep_last_word,
-    may_break_at, quoted_len, tag_name, wareki_date_len, wrap_latin_runs, Whole,
+    lenticular_len, may_break_at, quoted_len, tag_name, wareki_date_len, wrap_latin_runs, Whole,
 };
 
 /// Elements whose text is not prose, or where `<wbr>` is not allowed.
@@ -312,6 +312,9 @@ impl LineBreaker {
             } else if rest.starts_with('「') {
                 let bracket = '「'.len_utf8();
                 quoted_len(rest).map(|len| (len, breakable(&rest[bracket..len - bracket])))
+            } else if rest.starts_with('【') {
+                let bracket = '【'.len_utf8();
+                lenticular_len(rest).map(|len| (len, breakable(&rest[bracket..len - bracket])))
             } else {
                 let len = rest
                     .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '@')))

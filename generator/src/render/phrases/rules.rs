@@ -121,10 +121,12 @@ pub(super) fn glue_particles(text: &str, ranges: &mut [Whole]) -> (Vec<(usize, u
         // A short term is wrapped whole with its particle (「工事」は); a long one only from its
         // last character, lest the piece not fit a phone's line.
         let short = |r: &Whole| text[r.start..r.end].chars().count() <= SHORT_TERM;
+        let mut long = false;
         if let Some(range) = ranges
             .iter_mut()
             .find(|r| (r.wrap || short(r)) && (r.end == after || r.end == at))
         {
+            long = !short(range);
             range.end = end;
             range.wrap = true;
         } else if !ranges.iter().any(|r| r.wrap && r.start < end && r.end > start) {
@@ -136,8 +138,17 @@ pub(super) fn glue_particles(text: &str, ranges: &mut [Whole]) -> (Vec<(usize, u
             .chars()
             .next()
             // A new word may start a line after the particle: a kanji or katakana word, a
-            // bracket, or ご/お beginning one (「「…(PDF)」を｜ご提出いただく」).
-            .is_some_and(|n| (!is_hiragana(n) || matches!(n, 'ご' | 'お')) && !is_punctuation(n) && n != 'ー')
+            // bracket, or ご/お beginning one (「「…(PDF)」を｜ご提出いただく」); after a long term,
+            // a noun written in hiragana too (「「工事に係る調査・設計等委託業務」の｜うち、」), or the
+            // term, its particle and that word would not fit a phone's line and the browser would
+            // break inside the word.
+            .is_some_and(|n| {
+                (!is_hiragana(n)
+                    || matches!(n, 'ご' | 'お')
+                    || (long && HIRAGANA_NOUNS.iter().any(|noun| text[end..].starts_with(noun))))
+                    && !is_punctuation(n)
+                    && n != 'ー'
+            })
         {
             breaks.push(end);
         }
@@ -207,6 +218,9 @@ pub(super) fn is_latin_token(c: char) -> bool {
 }
 
 /// The particles a line must not start with (one character each; から・まで start with them).
+/// Nouns written in hiragana that follow 「…」の (「のうち」「のほか」「のとおり」): a line may start with them.
+const HIRAGANA_NOUNS: &[&str] = &["うち", "ほか", "とおり", "ため", "もの", "こと"];
+
 pub(super) fn is_particle(c: char) -> bool {
     matches!(c, 'を' | 'に' | 'が' | 'は' | 'へ' | 'で' | 'と' | 'の' | 'も' | 'や')
 }
@@ -284,10 +298,20 @@ pub(super) fn wareki_date_len(text: &str) -> Option<usize> {
 
 /// 「工事」: the length in bytes of a short quoted term, brackets included.
 pub(super) fn quoted_len(text: &str) -> Option<usize> {
-    let inner = &text['「'.len_utf8()..];
-    let close = inner.find(['」', '「'])?;
-    (inner[close..].starts_with('」') && inner[..close].chars().count() <= LONGEST_QUOTED_TERM)
-        .then(|| '「'.len_utf8() + close + '」'.len_utf8())
+    bracketed_len(text, '「', '」')
+}
+
+/// The length (bytes) of the 【…】 `text` starts with, when it is short enough to be a term
+/// (a subject's prefix to copy: 「【電子保証(中間前払金)】」).
+pub(super) fn lenticular_len(text: &str) -> Option<usize> {
+    bracketed_len(text, '【', '】')
+}
+
+fn bracketed_len(text: &str, open: char, close: char) -> Option<usize> {
+    let inner = text.strip_prefix(open)?;
+    let end = inner.find([close, open])?;
+    (inner[end..].starts_with(close) && inner[..end].chars().count() <= LONGEST_QUOTED_TERM)
+        .then(|| open.len_utf8() + end + close.len_utf8())
 }
 
 fn is_opening_bracket(c: char) -> bool {

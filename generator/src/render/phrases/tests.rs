@@ -177,3 +177,14 @@ fn a_bracket_closing_after_a_link_keeps_the_particle_after_it() {
         breaker().apply("<p>契約検査課（電話 <a href=\"tel:0940438196\">0940-43-8196</a>）にご確認ください。</p>");
     assert!(html.contains("</a><span class=\"nw\">）に</span>ご確認"), "{html}");
 }
+
+#[test]
+fn a_long_term_and_its_particle_leave_a_break_before_the_noun_after_them() {
+    // Kept with 「うち」, the term and its particle are wider than a phone's line: the browser
+    // broke inside 「うち」.
+    let html = breaker().apply("<li>「工事」及び「工事に係る調査・設計等委託業務」のうち、契約課が発注する案件</li>");
+    assert!(html.contains("」の</span><wbr>うち、"), "{html}");
+    // After a short term, nothing changes: 「「工事」のうち」 fits.
+    let short = breaker().apply("<li>「工事」のうち、契約課が発注する案件</li>");
+    assert!(!short.contains("<wbr>うち"), "{short}");
+}
