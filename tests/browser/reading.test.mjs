@@ -134,7 +134,10 @@ test("step ③ of the diagram shows what the orderer's rules have handed over", 
   for (const [path, expected] of [["/saiki-shi/", /保証証書/], ["/ashiya-machi/", /^(?!.*保証証書)/]]) {
     const { context, page } = await open(browser, path);
     try {
-      const label = await page.locator("svg.mechanism-wide text", { hasText: "③" }).textContent();
+      // Its two lines: 「③ お知らせ・」「保証証書を提出」.
+      const lines = await page.locator("svg.mechanism-wide text").allTextContents();
+      const at = lines.findIndex((line) => line.includes("③"));
+      const label = lines.slice(at, at + 2).join("");
       assert.match(label, expected, `${path}: 「${label}」`);
     } finally {
       await context.close();

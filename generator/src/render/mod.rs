@@ -344,13 +344,14 @@ fn line_breaker(content: &Content) -> LineBreaker {
         .iter()
         .flat_map(|list| list.by_code())
         .map(|body| body.name.clone());
-    // Words BudouX cuts inside: 「従来ど｜おり」「…と｜して」「全角・｜半角」.
+    // Words BudouX cuts inside: 「従来ど｜おり」「全角・｜半角」 (never one starting with a particle:
+    // kept whole, it would lose the particle's glue to the bracket before it).
     let words = KEPT_WORDS.iter().map(|word| word.to_string());
     LineBreaker::new(names.chain(orderers).chain(national).chain(words))
 }
 
 /// Words the line breaker keeps whole although no name holds them.
-const KEPT_WORDS: &[&str] = &["従来どおり", "として", "全角・半角"];
+const KEPT_WORDS: &[&str] = &["従来どおり", "全角・半角"];
 
 /// The path part of the base URL (`/` for a site at the root of its host), for links that
 /// work on every page depth, the 404 page included.

@@ -142,7 +142,7 @@ fn the_operators_contact_is_shown_on_the_verify_site_when_content_gives_it() {
     generator::build(&s.options("2026-11-23")).unwrap();
     let verify = built_verify(&s, "index.html");
     assert!(
-        verify.contains("お問い合わせ：日本電子認証株式会社　<a href=\"https://operator.example.jp/\">https://operator.example.jp/</a>　電話 000-000-0000"),
+        verify.contains("お問い合わせ：日本電子認証株式会社　<a href=\"https://operator.example.jp/\">https://operator.example.jp/</a>　電話\u{a0}000-000-0000"),
         "{verify}"
     );
     assert!(

@@ -17,7 +17,8 @@ mod tests;
 
 use rules::{
     breakable, ends_with_closer, glue_particles, is_japanese, is_particle, join_underscored, keep_last_word,
-    lenticular_len, may_break_at, quoted_len, tag_name, wareki_date_len, wrap_latin_runs, Whole,
+    lenticular_len, may_break_at, may_start_line_after_particle, quoted_len, tag_name, wareki_date_len,
+    wrap_latin_runs, Whole,
 };
 
 /// Elements whose text is not prose, or where `<wbr>` is not allowed.
@@ -181,6 +182,13 @@ impl LineBreaker {
                                 out.push_str("<span class=\"nw\">");
                                 out.push_str(&cut[..n]);
                                 out.push_str("</span>");
+                                // 「）に｜ご確認ください」: a new word may start the next line, or the
+                                // whole 「（電話 …）にご確認ください。」 is one unbreakable run.
+                                if cut[n..].chars().next().is_some_and(may_start_line_after_particle)
+                                    && !cut[n..].starts_with("<wbr>")
+                                {
+                                    out.push_str("<wbr>");
+                                }
                                 out.push_str(&cut[n..]);
                             }
                             None => out.push_str(&cut),

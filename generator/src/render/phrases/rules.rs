@@ -143,11 +143,9 @@ pub(super) fn glue_particles(text: &str, ranges: &mut [Whole]) -> (Vec<(usize, u
             // term, its particle and that word would not fit a phone's line and the browser would
             // break inside the word.
             .is_some_and(|n| {
-                (!is_hiragana(n)
-                    || matches!(n, 'ご' | 'お')
+                (may_start_line_after_particle(n)
                     || (long && HIRAGANA_NOUNS.iter().any(|noun| text[end..].starts_with(noun))))
                     && !is_punctuation(n)
-                    && n != 'ー'
             })
         {
             breaks.push(end);
@@ -218,6 +216,12 @@ pub(super) fn is_latin_token(c: char) -> bool {
 }
 
 /// The particles a line must not start with (one character each; から・まで start with them).
+/// Whether a line may start with `c` right after a particle: a new word — kanji, katakana, a
+/// bracket, or ご/お beginning one — but not hiragana going on with the word, nor punctuation.
+pub(super) fn may_start_line_after_particle(c: char) -> bool {
+    (!is_hiragana(c) || matches!(c, 'ご' | 'お')) && !is_punctuation(c) && c != 'ー'
+}
+
 /// Nouns written in hiragana that follow 「…」の (「のうち」「のほか」「のとおり」): a line may start with them.
 const HIRAGANA_NOUNS: &[&str] = &["うち", "ほか", "とおり", "ため", "もの", "こと"];
 
