@@ -2,6 +2,7 @@
 //! placeholders filled, its Q&A, its JSON-LD, through `templates/orderer.html`, cut into phrases
 //! for line breaking — unless the previous build's page was made from the same inputs.
 
+use memchr::memmem;
 use minijinja::value::Serde;
 use minijinja::{context, Value};
 
@@ -133,7 +134,7 @@ impl PageJob<'_> {
 /// same address after every sentence that links to it (up to five times a page) only crowded
 /// the flyer.
 fn mark_addresses_printed_in_footer(html: String, o: &crate::content::Orderer) -> String {
-    let Some(footer) = html.find("</main>") else {
+    let Some(footer) = memmem::find(html.as_bytes(), b"</main>") else {
         return html;
     };
     let printed: Vec<String> = o
@@ -143,22 +144,24 @@ fn mark_addresses_printed_in_footer(html: String, o: &crate::content::Orderer) -
         .chain(o.website.as_deref())
         .map(|url| format!("<a href=\"{}\"", escape_markup(url)))
         .collect();
+    const LINK: &str = "<a href=\"";
+    let main = &html[..footer];
     let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = &html[..footer];
-    while let Some(at) = rest.find("<a href=\"") {
-        out.push_str(&rest[..at]);
-        let tag = &rest[at..];
+    let mut copied = 0;
+    for at in memmem::find_iter(main.as_bytes(), LINK) {
+        out.push_str(&main[copied..at]);
+        let tag = &main[at..];
         if printed
             .iter()
             .any(|link| tag.starts_with(link.as_str()) && tag[link.len()..].starts_with(['>', ' ']))
         {
             out.push_str("<a class=\"url-shown\" href=\"");
         } else {
-            out.push_str("<a href=\"");
+            out.push_str(LINK);
         }
-        rest = &tag["<a href=\"".len()..];
+        copied = at + LINK.len();
     }
-    out.push_str(rest);
+    out.push_str(&main[copied..]);
     out.push_str(&html[footer..]);
     out
 }
